@@ -1,0 +1,107 @@
+package dev.agentgrid.controlplane.event;
+
+import dev.agentgrid.controlplane.store.Store;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Opens event subscriptions (replay from the log, then live) and reads pages of the log. Drains
+ * run on a small shared pool, so a subscriber costs a buffer, not a thread.
+ */
+@Singleton
+public class EventStreams {
+    private final EventLog log;
+    private final EventBus bus;
+    private final Store store;
+    private final ExecutorService executor;
+    private final Set<Handle> open = ConcurrentHashMap.newKeySet();
+
+    public EventStreams(EventLog log, EventBus bus, Store store) {
+        this.log = log;
+        this.bus = bus;
+        this.store = store;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "event-stream-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts a subscription.
+     *
+     * @param afterSeq replay durable events after this sequence number; -1 for live only
+     * @return call {@link Handle#ready()} when the transport becomes ready, {@link Handle#close()}
+     *         when the subscriber goes away
+     */
+    public Handle subscribe(EventFilter filter, boolean includeLive, long afterSeq, EventSink sink) {
+        // Listen first, then read the log's state: nothing committed in between can be missed.
+        Handle handle = new Handle();
+        handle.registration = bus.subscribe(e -> {
+            EventSubscription s = handle.subscription;
+            if (s != null) {
+                s.offer(e);
+            }
+        });
+        long[] range = store.read(() -> new long[] {log.oldestSeq(), log.latestSeq()});
+        long latest = range[1];
+        long oldest = range[0] == 0 ? latest + 1 : range[0];
+        long covered;
+        if (afterSeq < 0) {
+            covered = latest;
+        } else if (afterSeq > latest || (afterSeq > 0 && afterSeq + 1 < oldest)) {
+            sink.resync(oldest, latest);
+            covered = latest;
+        } else {
+            covered = afterSeq;
+        }
+        handle.subscription = new EventSubscription(log, filter, includeLive, covered, sink, executor);
+        open.add(handle);
+        handle.subscription.schedule();
+        return handle;
+    }
+
+    /** Reads a page of durable events after a sequence number. */
+    public List<Event> list(long afterSeq, EventFilter filter, int limit) {
+        return store.read(() -> log.read(afterSeq, log.latestSeq(), filter, limit));
+    }
+
+    /** Completes every open stream (server shutting down). */
+    @PreDestroy
+    void shutdown() {
+        for (Handle h : open) {
+            h.subscription.sinkComplete();
+            h.close();
+        }
+        executor.shutdownNow();
+    }
+
+    /** A running subscription. */
+    public final class Handle implements AutoCloseable {
+        private volatile EventSubscription subscription;
+        private AutoCloseable registration;
+
+        /** The transport can take messages again. */
+        public void ready() {
+            subscription.schedule();
+        }
+
+        @Override
+        public void close() {
+            open.remove(this);
+            subscription.close();
+            try {
+                registration.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.agentgrid.controlplane.grpc;
+
+import dev.agentgrid.controlplane.common.Json;
+import dev.agentgrid.controlplane.common.PageToken;
+import dev.agentgrid.controlplane.common.Violations;
+import dev.agentgrid.controlplane.store.Listing;
+import dev.agentgrid.controlplane.task.NewTask;
+import dev.agentgrid.controlplane.task.Task;
+import dev.agentgrid.controlplane.task.TaskMessages;
+import dev.agentgrid.controlplane.task.TaskService;
+import dev.agentgrid.controlplane.task.TaskStatus;
+import dev.agentgrid.proto.v1.CancelTaskRequest;
+import dev.agentgrid.proto.v1.CancelTaskResponse;
+import dev.agentgrid.proto.v1.CreateTaskRequest;
+import dev.agentgrid.proto.v1.CreateTaskResponse;
+import dev.agentgrid.proto.v1.GetTaskRequest;
+import dev.agentgrid.proto.v1.GetTaskResponse;
+import dev.agentgrid.proto.v1.ListTaskMessagesRequest;
+import dev.agentgrid.proto.v1.ListTaskMessagesResponse;
+import dev.agentgrid.proto.v1.ListTasksRequest;
+import dev.agentgrid.proto.v1.ListTasksResponse;
+import dev.agentgrid.proto.v1.RetryTaskRequest;
+import dev.agentgrid.proto.v1.RetryTaskResponse;
+import dev.agentgrid.proto.v1.TaskMessageKind;
+import dev.agentgrid.proto.v1.TaskServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** TaskService over gRPC: validates, maps, delegates to {@link TaskService}. */
+@Singleton
+public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
+    private final TaskService tasks;
+    private final TaskMessages messages;
+
+    public TaskEndpoint(TaskService tasks, TaskMessages messages) {
+        this.tasks = tasks;
+        this.messages = messages;
+    }
+
+    @Override
+    public void createTask(CreateTaskRequest req, StreamObserver<CreateTaskResponse> out) {
+        Violations v = new Violations();
+        UUID projectId = v.requireUuid(req.getProjectId(), "project_id");
+        NewTask spec = null;
+        if (!req.hasTask()) {
+            v.add("task", "required");
+        } else {
+            spec = TaskProtos.parseSpec(req.getTask(), "task", v, false);
+        }
+        String requestId = ProjectEndpoint.requestId(req.getRequestId(), v);
+        v.throwIfAny();
+        Replies.reply(out, CreateTaskResponse.newBuilder().setTask(proto(tasks.create(projectId, spec, requestId)))
+                .build());
+    }
+
+    @Override
+    public void getTask(GetTaskRequest req, StreamObserver<GetTaskResponse> out) {
+        Replies.reply(out, GetTaskResponse.newBuilder().setTask(proto(tasks.get(taskId(req.getTaskId())))).build());
+    }
+
+    @Override
+    public void listTasks(ListTasksRequest req, StreamObserver<ListTasksResponse> out) {
+        Violations v = new Violations();
+        UUID projectId = v.optionalUuid(req.getProjectId(), "project_id").orElse(null);
+        List<TaskStatus> statuses = new ArrayList<>();
+        for (int i = 0; i < req.getStatusesCount(); i++) {
+            TaskStatus s = TaskProtos.status(req.getStatuses(i), "statuses[" + i + "]", v);
+            if (s != null) {
+                statuses.add(s);
+            }
+        }
+        String agentType = req.getAgentType().isEmpty() ? null : req.getAgentType();
+        if (agentType != null) {
+            v.requireName(agentType, "agent_type");
+        }
+        v.throwIfAny();
+        int size = PageToken.pageSize(req.getPageSize(), 50, "page_size");
+        PageToken token = PageToken.decode(req.getPageToken(), "page_token");
+        Listing.Page<Task> page = tasks.list(projectId, statuses, agentType, size, token);
+        Map<UUID, List<UUID>> deps = tasks.dependenciesOf(page.items().stream().map(Task::id).toList());
+        ListTasksResponse.Builder b = ListTasksResponse.newBuilder();
+        page.items().forEach(t -> b.addTasks(TaskProtos.toProto(t, deps.getOrDefault(t.id(), List.of()))));
+        if (page.next() != null) {
+            b.setNextPageToken(page.next().encode());
+        }
+        Replies.reply(out, b.build());
+    }
+
+    @Override
+    public void cancelTask(CancelTaskRequest req, StreamObserver<CancelTaskResponse> out) {
+        Violations v = new Violations();
+        UUID id = v.requireUuid(req.getTaskId(), "task_id");
+        v.maxLength(req.getReason(), "reason", Limits.REASON);
+        v.throwIfAny();
+        Replies.reply(out, CancelTaskResponse.newBuilder().setTask(proto(tasks.cancel(id, req.getReason()))).build());
+    }
+
+    @Override
+    public void retryTask(RetryTaskRequest req, StreamObserver<RetryTaskResponse> out) {
+        Replies.reply(out, RetryTaskResponse.newBuilder().setTask(proto(tasks.retry(taskId(req.getTaskId())))).build());
+    }
+
+    @Override
+    public void listTaskMessages(ListTaskMessagesRequest req, StreamObserver<ListTaskMessagesResponse> out) {
+        UUID id = taskId(req.getTaskId());
+        int size = PageToken.pageSize(req.getPageSize(), 100, "page_size");
+        PageToken token = PageToken.decode(req.getPageToken(), "page_token");
+        var page = messages.list(id, size, token);
+        ListTaskMessagesResponse.Builder b = ListTaskMessagesResponse.newBuilder();
+        page.items().forEach(m -> b.addMessages(dev.agentgrid.proto.v1.TaskMessage.newBuilder()
+                .setId(m.id().toString())
+                .setTaskId(m.taskId().toString())
+                .setAttempt(m.attempt())
+                .setKind(TaskMessageKind.valueOf("TASK_MESSAGE_KIND_" + m.kind().name()))
+                .setContent(m.content())
+                .setMetadata(Json.parseStruct(m.metadataJson()))
+                .setCreateTime(ProtoTime.timestamp(m.createdAt()))));
+        if (page.next() != null) {
+            b.setNextPageToken(page.next().encode());
+        }
+        Replies.reply(out, b.build());
+    }
+
+    private dev.agentgrid.proto.v1.Task proto(Task t) {
+        return TaskProtos.toProto(t, tasks.dependenciesOf(List.of(t.id())).getOrDefault(t.id(), List.of()));
+    }
+
+    private static UUID taskId(String value) {
+        Violations v = new Violations();
+        UUID id = v.requireUuid(value, "task_id");
+        v.throwIfAny();
+        return id;
+    }
+}

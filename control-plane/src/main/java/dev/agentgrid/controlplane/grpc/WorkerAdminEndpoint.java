@@ -1,0 +1,138 @@
+package dev.agentgrid.controlplane.grpc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.agentgrid.controlplane.common.Json;
+import dev.agentgrid.controlplane.common.PageToken;
+import dev.agentgrid.controlplane.common.Violations;
+import dev.agentgrid.controlplane.store.Listing;
+import dev.agentgrid.controlplane.worker.WorkerMetric;
+import dev.agentgrid.controlplane.worker.WorkerQueries;
+import dev.agentgrid.proto.v1.GetWorkerMetricsHistoryRequest;
+import dev.agentgrid.proto.v1.GetWorkerMetricsHistoryResponse;
+import dev.agentgrid.proto.v1.GetWorkerRequest;
+import dev.agentgrid.proto.v1.GetWorkerResponse;
+import dev.agentgrid.proto.v1.ListWorkersRequest;
+import dev.agentgrid.proto.v1.ListWorkersResponse;
+import dev.agentgrid.proto.v1.MachineInventory;
+import dev.agentgrid.proto.v1.MetricsSnapshot;
+import dev.agentgrid.proto.v1.Worker;
+import dev.agentgrid.proto.v1.WorkerAdminServiceGrpc;
+import dev.agentgrid.proto.v1.WorkerStatus;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+
+/** WorkerAdminService over gRPC (draining arrives with the worker stream). */
+@Singleton
+public class WorkerAdminEndpoint extends WorkerAdminServiceGrpc.WorkerAdminServiceImplBase {
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+    private final WorkerQueries workers;
+
+    public WorkerAdminEndpoint(WorkerQueries workers) {
+        this.workers = workers;
+    }
+
+    @Override
+    public void listWorkers(ListWorkersRequest req, StreamObserver<ListWorkersResponse> out) {
+        Violations v = new Violations();
+        List<dev.agentgrid.controlplane.worker.WorkerStatus> statuses = new ArrayList<>();
+        for (int i = 0; i < req.getStatusesCount(); i++) {
+            WorkerStatus s = req.getStatuses(i);
+            if (s == WorkerStatus.WORKER_STATUS_UNSPECIFIED || s == WorkerStatus.UNRECOGNIZED) {
+                v.add("statuses[" + i + "]", "must be a known worker status other than WORKER_STATUS_UNSPECIFIED");
+            } else {
+                statuses.add(dev.agentgrid.controlplane.worker.WorkerStatus.valueOf(
+                        s.name().substring("WORKER_STATUS_".length())));
+            }
+        }
+        String agentType = req.getAgentType().isEmpty() ? null : req.getAgentType();
+        if (agentType != null) {
+            v.requireName(agentType, "agent_type");
+        }
+        TaskProtos.labels(req.getLabelSelectorMap(), "label_selector", v);
+        v.throwIfAny();
+        int size = PageToken.pageSize(req.getPageSize(), 100, "page_size");
+        PageToken token = PageToken.decode(req.getPageToken(), "page_token");
+        Listing.Page<dev.agentgrid.controlplane.worker.Worker> page = workers.list(statuses, agentType,
+                req.getLabelSelectorMap(), size, token);
+        ListWorkersResponse.Builder b = ListWorkersResponse.newBuilder();
+        page.items().forEach(w -> b.addWorkers(toProto(w)));
+        if (page.next() != null) {
+            b.setNextPageToken(page.next().encode());
+        }
+        Replies.reply(out, b.build());
+    }
+
+    @Override
+    public void getWorker(GetWorkerRequest req, StreamObserver<GetWorkerResponse> out) {
+        Replies.reply(out, GetWorkerResponse.newBuilder().setWorker(toProto(workers.get(workerId(req.getWorkerId()))))
+                .build());
+    }
+
+    @Override
+    public void getWorkerMetricsHistory(GetWorkerMetricsHistoryRequest req,
+            StreamObserver<GetWorkerMetricsHistoryResponse> out) {
+        String id = workerId(req.getWorkerId());
+        int size = PageToken.pageSize(req.getPageSize(), 100, "page_size");
+        PageToken token = PageToken.decode(req.getPageToken(), "page_token");
+        Listing.Page<WorkerMetric> page = workers.metricsHistory(id,
+                req.hasSince() ? ProtoTime.instant(req.getSince()) : null, size, token);
+        GetWorkerMetricsHistoryResponse.Builder b = GetWorkerMetricsHistoryResponse.newBuilder();
+        page.items().forEach(m -> b.addSnapshots(metrics(m.metricsJson())));
+        if (page.next() != null) {
+            b.setNextPageToken(page.next().encode());
+        }
+        Replies.reply(out, b.build());
+    }
+
+    private static String workerId(String value) {
+        new Violations().requireLength(value, "worker_id", 1, 128).throwIfAny();
+        return value;
+    }
+
+    static Worker toProto(dev.agentgrid.controlplane.worker.Worker w) {
+        Worker.Builder b = Worker.newBuilder()
+                .setId(w.id())
+                .setName(w.name())
+                .setHostname(w.hostname())
+                .setVersion(w.version())
+                .putAllLabels(Json.parseStringMap(w.labelsJson()))
+                .setSlots(w.slots())
+                .setStatus(WorkerStatus.valueOf("WORKER_STATUS_" + w.status().name()))
+                .setCreateTime(ProtoTime.timestamp(w.createdAt()));
+        Json.parseValue(w.agentTypesJson()).getListValue().getValuesList()
+                .forEach(t -> b.addAgentTypes(t.getStringValue()));
+        MachineInventory.Builder inventory = MachineInventory.newBuilder();
+        merge(w.inventoryJson(), inventory);
+        b.setInventory(inventory);
+        if (w.metricsJson() != null) {
+            b.setMetrics(metrics(w.metricsJson()));
+        }
+        if (w.sessionId() != null) {
+            b.setSessionId(w.sessionId().toString());
+        }
+        if (w.connectedAt() != null) {
+            b.setConnectTime(ProtoTime.timestamp(w.connectedAt()));
+        }
+        if (w.lastHeartbeatAt() != null) {
+            b.setLastHeartbeatTime(ProtoTime.timestamp(w.lastHeartbeatAt()));
+        }
+        return b.build();
+    }
+
+    private static MetricsSnapshot metrics(String json) {
+        MetricsSnapshot.Builder b = MetricsSnapshot.newBuilder();
+        merge(json, b);
+        return b.build();
+    }
+
+    private static void merge(String json, com.google.protobuf.Message.Builder b) {
+        try {
+            PARSER.merge(json, b);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored worker JSON is corrupt", e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.agentgrid.controlplane.hitl;
+
+import dev.agentgrid.controlplane.common.FailedPreconditionException;
+import dev.agentgrid.controlplane.common.NotFoundException;
+import dev.agentgrid.controlplane.common.PageToken;
+import dev.agentgrid.controlplane.store.Changes;
+import dev.agentgrid.controlplane.store.Listing;
+import dev.agentgrid.controlplane.store.Store;
+import dev.agentgrid.controlplane.task.Task;
+import dev.agentgrid.controlplane.task.TaskRepository;
+import dev.agentgrid.controlplane.task.TaskStatus;
+import dev.agentgrid.controlplane.task.TaskTransitions;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.util.Collection;
+import java.util.UUID;
+
+/** Reads HITL requests and records a human's answer exactly once. */
+@Singleton
+public class HitlService {
+    private final Store store;
+    private final JdbcOperations jdbc;
+    private final HitlRequestRepository requests;
+    private final HitlRequests hitl;
+    private final TaskRepository tasks;
+    private final TaskTransitions transitions;
+
+    public HitlService(Store store, JdbcOperations jdbc, HitlRequestRepository requests, HitlRequests hitl,
+            TaskRepository tasks, TaskTransitions transitions) {
+        this.store = store;
+        this.jdbc = jdbc;
+        this.requests = requests;
+        this.hitl = hitl;
+        this.tasks = tasks;
+        this.transitions = transitions;
+    }
+
+    /** One request. */
+    public HitlRequest get(UUID id) {
+        return store.read(() -> requests.findById(id))
+                .orElseThrow(() -> new NotFoundException("HITL request " + id + " not found"));
+    }
+
+    /** A page of requests and the number still pending under the same project/task filters. */
+    public ListResult list(UUID projectId, UUID taskId, Collection<HitlStatus> statuses, int pageSize,
+            PageToken token) {
+        return store.read(() -> {
+            Listing.Page<HitlRequest> page = listing(projectId, taskId)
+                    .whereIn("status", statuses.stream().map(Enum::name).toList())
+                    .page(pageSize, token, false);
+            long pending = listing(projectId, taskId).whereEquals("status", HitlStatus.PENDING.name()).count();
+            return new ListResult(page, (int) pending);
+        });
+    }
+
+    private Listing<HitlRequest> listing(UUID projectId, UUID taskId) {
+        return new Listing<>(jdbc, "hitl_requests", HitlRequest.class,
+                r -> Listing.cursor(r.createdAt(), r.id()), UUID::fromString)
+                .whereEquals("project_id", projectId)
+                .whereEquals("task_id", taskId);
+    }
+
+    /**
+     * Records the answer to a pending request and releases its task: an approved gate lets the
+     * task run, an amended one with new instructions, a rejected one cancels it.
+     *
+     * @throws NotFoundException for an unknown request
+     * @throws FailedPreconditionException if the request was answered (or closed) before
+     */
+    public HitlRequest respond(UUID id, HitlAction action, String content, String responder) {
+        return store.write(c -> {
+            HitlRequest r = requests.findByIdForUpdate(id)
+                    .orElseThrow(() -> new NotFoundException("HITL request " + id + " not found"));
+            if (r.status() != HitlStatus.PENDING) {
+                throw new FailedPreconditionException("HITL request " + id + " is already " + r.status()
+                        + "; it can be answered only once");
+            }
+            HitlRequest answered = requests.update(r.answered(action.resultingStatus(), action, content,
+                    responder, c.now()));
+            hitl.emitAnswered(c, answered);
+            Task task = tasks.findByIdForUpdate(r.taskId()).orElseThrow();
+            if (r.kind() == HitlKind.APPROVAL_GATE) {
+                releaseGate(c, task, action, content, responder);
+            } else {
+                throw new FailedPreconditionException("questions from running agents are answered on the worker stream,"
+                        + " which this control plane does not serve yet");
+            }
+            return answered;
+        });
+    }
+
+    private void releaseGate(Changes c, Task task, HitlAction action, String content, String responder) {
+        String by = responder == null || responder.isEmpty() ? "" : " by " + responder;
+        switch (action) {
+            case APPROVE -> transitions.apply(c, task, TaskStatus.PENDING, "approved" + by, b -> b);
+            case AMEND -> transitions.apply(c, task, TaskStatus.PENDING, "approved with amended instructions" + by,
+                    b -> b.instructions(content));
+            case REJECT -> transitions.apply(c, task, TaskStatus.CANCELLED, "rejected at approval gate" + by, b -> b);
+        }
+    }
+
+    /** A page of requests with the pending count. */
+    public record ListResult(Listing.Page<HitlRequest> page, int pendingCount) {
+    }
+}

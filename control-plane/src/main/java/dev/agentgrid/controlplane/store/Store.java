@@ -1,0 +1,66 @@
+package dev.agentgrid.controlplane.store;
+
+import dev.agentgrid.controlplane.common.Times;
+import dev.agentgrid.controlplane.event.Event;
+import dev.agentgrid.controlplane.event.EventBus;
+import dev.agentgrid.controlplane.event.EventLog;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs units of work in database transactions. A write's events go to the event log in the same
+ * transaction (the outbox), and are published on the bus only after the commit, so a subscriber
+ * never sees an event whose state change rolled back.
+ */
+@Singleton
+public class Store {
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+
+    private final TransactionOperations<Connection> tx;
+    private final EventLog eventLog;
+    private final EventBus bus;
+    private final Clock clock;
+
+    public Store(TransactionOperations<Connection> tx, EventLog eventLog, EventBus bus, Clock clock) {
+        this.tx = tx;
+        this.eventLog = eventLog;
+        this.bus = bus;
+        this.clock = clock;
+    }
+
+    /** Runs {@code work} in a write transaction, then publishes its events and after-commit actions. */
+    public <T> T write(Function<Changes, T> work) {
+        Changes changes = new Changes(Times.now(clock));
+        Object[] appended = new Object[1];
+        T result = tx.executeWrite(status -> {
+            T r = work.apply(changes);
+            changes.runBeforeCommit();
+            // Appending last keeps the sequence lock for the shortest time.
+            appended[0] = eventLog.append(changes.events());
+            return r;
+        });
+        @SuppressWarnings("unchecked")
+        List<Event> events = (List<Event>) appended[0];
+        bus.publish(events);
+        for (Runnable action : changes.afterCommitActions()) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("after-commit action failed", e);
+            }
+        }
+        return result;
+    }
+
+    /** Runs {@code work} in a read-only transaction. */
+    public <T> T read(Supplier<T> work) {
+        return tx.executeRead(status -> work.get());
+    }
+}

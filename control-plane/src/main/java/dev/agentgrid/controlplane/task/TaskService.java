@@ -1,0 +1,306 @@
+package dev.agentgrid.controlplane.task;
+
+import dev.agentgrid.controlplane.common.AlreadyExistsException;
+import dev.agentgrid.controlplane.common.FailedPreconditionException;
+import dev.agentgrid.controlplane.common.Json;
+import dev.agentgrid.controlplane.common.NotFoundException;
+import dev.agentgrid.controlplane.common.PageToken;
+import dev.agentgrid.controlplane.common.Violations;
+import dev.agentgrid.controlplane.hitl.HitlRequests;
+import dev.agentgrid.controlplane.project.Project;
+import dev.agentgrid.controlplane.project.ProjectRepository;
+import dev.agentgrid.controlplane.project.ProjectStatus;
+import dev.agentgrid.controlplane.store.Changes;
+import dev.agentgrid.controlplane.store.Listing;
+import dev.agentgrid.controlplane.store.Store;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Creates, reads, cancels and retries tasks. */
+@Singleton
+public class TaskService {
+    /** Most tasks one GetProject returns. */
+    public static final int PROJECT_TASK_LIMIT = 1000;
+
+    private final Store store;
+    private final JdbcOperations jdbc;
+    private final TaskRepository tasks;
+    private final TaskDependencies dependencies;
+    private final ProjectRepository projects;
+    private final HitlRequests hitl;
+    private final TaskTransitions transitions;
+
+    public TaskService(Store store, JdbcOperations jdbc, TaskRepository tasks, TaskDependencies dependencies,
+            ProjectRepository projects, HitlRequests hitl, TaskTransitions transitions) {
+        this.store = store;
+        this.jdbc = jdbc;
+        this.tasks = tasks;
+        this.dependencies = dependencies;
+        this.projects = projects;
+        this.hitl = hitl;
+        this.transitions = transitions;
+    }
+
+    /**
+     * Adds one task to an ACTIVE project. With a request id seen before, returns the task created
+     * then.
+     */
+    public Task create(UUID projectId, NewTask spec, String requestId) {
+        return store.write(c -> {
+            if (requestId != null) {
+                Optional<Task> earlier = tasks.findByRequestId(requestId);
+                if (earlier.isPresent()) {
+                    if (!earlier.get().projectId().equals(projectId)) {
+                        throw new AlreadyExistsException("request_id '" + requestId
+                                + "' was used for a task of another project");
+                    }
+                    return earlier.get();
+                }
+            }
+            Project p = projects.findByIdForUpdate(projectId)
+                    .orElseThrow(() -> new NotFoundException("project " + projectId + " not found"));
+            if (p.status() != ProjectStatus.ACTIVE) {
+                throw new FailedPreconditionException("project " + projectId + " is " + p.status()
+                        + "; tasks can be added only to an ACTIVE project");
+            }
+            return createAll(c, p, List.of(spec), List.of("task"), requestId).get(0);
+        });
+    }
+
+    /**
+     * Stores new tasks of a project in the current transaction, resolving dependencies on
+     * sibling keys and on existing tasks of the project.
+     *
+     * @param fields the request field of each spec, for error messages (e.g. "tasks[2]")
+     */
+    public List<Task> createAll(Changes c, Project project, List<NewTask> specs, List<String> fields,
+            String requestId) {
+        Map<String, UUID> keys = new HashMap<>();
+        List<UUID> ids = new ArrayList<>();
+        Violations v = new Violations();
+        for (int i = 0; i < specs.size(); i++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            String key = specs.get(i).key();
+            if (key != null && !key.isEmpty() && keys.put(key, id) != null) {
+                v.add(fields.get(i) + ".key", "duplicate key '" + key + "'");
+            }
+        }
+        List<Set<UUID>> upstream = new ArrayList<>();
+        Map<UUID, Task> existing = new HashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            Set<UUID> ups = new LinkedHashSet<>();
+            List<String> deps = specs.get(i).dependsOn();
+            for (int j = 0; j < deps.size(); j++) {
+                String dep = deps.get(j);
+                String field = fields.get(i) + ".depends_on[" + j + "]";
+                UUID up = keys.get(dep);
+                if (up == null) {
+                    up = existingTask(project.id(), dep, existing);
+                }
+                if (up == null) {
+                    v.add(field, "'" + Violations.abbreviate(dep) + "' is neither a task of this project nor a key"
+                            + " of a task in this request");
+                } else if (up.equals(ids.get(i))) {
+                    v.add(field, "a task cannot depend on itself");
+                } else {
+                    ups.add(up);
+                }
+            }
+            upstream.add(ups);
+        }
+        v.throwIfAny();
+        rejectCycles(ids, upstream, fields);
+        for (Task up : existing.values()) {
+            if (up.status() == TaskStatus.FAILED || up.status() == TaskStatus.CANCELLED) {
+                throw new FailedPreconditionException("dependency " + up.id() + " is " + up.status()
+                        + " and will never complete");
+            }
+        }
+
+        List<Task> created = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            NewTask s = specs.get(i);
+            int unfinished = (int) upstream.get(i).stream()
+                    .filter(id -> !existing.containsKey(id) || existing.get(id).status() != TaskStatus.COMPLETED)
+                    .count();
+            TaskStatus status = s.requiresApproval() ? TaskStatus.WAITING_FOR_HITL : TaskStatus.PENDING;
+            Task t = new Task.Builder()
+                    .id(ids.get(i)).projectId(project.id()).agentType(s.agentType()).instructions(s.instructions())
+                    .inputJson(s.inputJson()).status(status)
+                    .statusReason(s.requiresApproval() ? "waiting for approval" : unfinished > 0
+                            ? "waiting for " + unfinished + " dependencies" : "created")
+                    .attempt(1).retryPolicy(s.retryPolicy()).timeoutMs(s.timeout().toMillis())
+                    .priority(s.priority()).labelSelectorJson(Json.printStringMap(s.labelSelector()))
+                    .requiresApproval(s.requiresApproval()).unfinishedDeps(unfinished)
+                    .requestId(specs.size() == 1 ? requestId : null)
+                    .createdAt(c.now()).updatedAt(c.now())
+                    .build();
+            created.add(tasks.save(t));
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            dependencies.add(ids.get(i), upstream.get(i));
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            Task t = created.get(i);
+            transitions.emitStatusChange(c, t, null);
+            if (t.status() == TaskStatus.WAITING_FOR_HITL) {
+                hitl.openGate(c, t, specs.get(i).approvalQuestion());
+            }
+        }
+        return created;
+    }
+
+    private UUID existingTask(UUID projectId, String dep, Map<UUID, Task> existing) {
+        UUID id;
+        try {
+            id = dep.length() == 36 ? UUID.fromString(dep) : null;
+        } catch (IllegalArgumentException e) {
+            id = null;
+        }
+        if (id == null) {
+            return null;
+        }
+        Optional<Task> t = tasks.findById(id);
+        if (t.isEmpty() || !t.get().projectId().equals(projectId)) {
+            return null;
+        }
+        existing.put(id, t.get());
+        return id;
+    }
+
+    private static void rejectCycles(List<UUID> ids, List<Set<UUID>> upstream, List<String> fields) {
+        Map<UUID, Integer> index = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            index.put(ids.get(i), i);
+        }
+        // Kahn's algorithm over the edges between new tasks; what is left over lies on a cycle.
+        int[] indegree = new int[ids.size()];
+        List<List<Integer>> down = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            down.add(new ArrayList<>());
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            for (UUID up : upstream.get(i)) {
+                Integer u = index.get(up);
+                if (u != null) {
+                    indegree[i]++;
+                    down.get(u).add(i);
+                }
+            }
+        }
+        java.util.ArrayDeque<Integer> ready = new java.util.ArrayDeque<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (indegree[i] == 0) {
+                ready.add(i);
+            }
+        }
+        Set<Integer> done = new HashSet<>();
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            done.add(i);
+            for (int d : down.get(i)) {
+                if (--indegree[d] == 0) {
+                    ready.add(d);
+                }
+            }
+        }
+        if (done.size() < ids.size()) {
+            Violations v = new Violations();
+            for (int i = 0; i < ids.size(); i++) {
+                if (!done.contains(i)) {
+                    v.add(fields.get(i) + ".depends_on", "dependency cycle");
+                }
+            }
+            v.throwIfAny();
+        }
+    }
+
+    /** One task. */
+    public Task get(UUID id) {
+        return store.read(() -> tasks.findById(id)).orElseThrow(() -> notFound(id));
+    }
+
+    /** The tasks each task waits for. */
+    public Map<UUID, List<UUID>> dependenciesOf(Collection<UUID> taskIds) {
+        return store.read(() -> dependencies.upstreamOf(taskIds));
+    }
+
+    /** A filtered page of tasks, oldest first. */
+    public Listing.Page<Task> list(UUID projectId, Collection<TaskStatus> statuses, String agentType, int pageSize,
+            PageToken token) {
+        return store.read(() -> new Listing<>(jdbc, "tasks", Task.class, t -> Listing.cursor(t.createdAt(), t.id()),
+                UUID::fromString)
+                .whereEquals("project_id", projectId)
+                .whereIn("status", statuses.stream().map(Enum::name).toList())
+                .whereEquals("agent_type", agentType)
+                .page(pageSize, token, false));
+    }
+
+    /**
+     * Cancels an unfinished task.
+     *
+     * @throws FailedPreconditionException if it is finished
+     */
+    public Task cancel(UUID id, String reason) {
+        return store.write(c -> cancel(c, tasks.findByIdForUpdate(id).orElseThrow(() -> notFound(id)), reason));
+    }
+
+    /** Cancels a task read under lock in the current transaction, closing its open HITL requests. */
+    public Task cancel(Changes c, Task task, String reason) {
+        if (task.status().isTerminal()) {
+            throw new FailedPreconditionException("task " + task.id() + " is " + task.status()
+                    + "; only an unfinished task can be cancelled");
+        }
+        String why = reason == null || reason.isBlank() ? "cancelled by user" : reason;
+        Task cancelled = transitions.apply(c, task, TaskStatus.CANCELLED, why, b -> b);
+        hitl.cancelPending(c, task.id(), why);
+        return cancelled;
+    }
+
+    /**
+     * Puts a FAILED or CANCELLED task back to PENDING as its next attempt; a task whose approval
+     * gate was never passed waits for approval again. Reopens its project if it had ended.
+     */
+    public Task retry(UUID id) {
+        return store.write(c -> {
+            Task task = tasks.findByIdForUpdate(id).orElseThrow(() -> notFound(id));
+            if (task.status() != TaskStatus.FAILED && task.status() != TaskStatus.CANCELLED) {
+                throw new FailedPreconditionException("task " + id + " is " + task.status()
+                        + "; only a FAILED or CANCELLED task can be retried");
+            }
+            Project p = projects.findByIdForUpdate(task.projectId()).orElseThrow();
+            if (p.status() == ProjectStatus.CANCELLED) {
+                throw new FailedPreconditionException("project " + p.id() + " is CANCELLED; its tasks cannot be retried");
+            }
+            if (p.status() != ProjectStatus.ACTIVE) {
+                projects.update(p.withStatus(ProjectStatus.ACTIVE, "task " + id + " retried", c.now()));
+                c.emit(dev.agentgrid.controlplane.event.EventTypes.WORKFLOW_EVENT, p.id(), null, null, null,
+                        Json.object("event", "project_reopened", "project_id", p.id().toString(),
+                                "message", "Project '" + p.name() + "' reopened: task " + id + " retried"));
+            }
+            Task pending = transitions.apply(c, task, TaskStatus.PENDING, "retried by user",
+                    b -> b.attempt(task.attempt() + 1).notBefore(null).error(null, null).outputJson(null)
+                            .progress(null, null, null));
+            if (task.requiresApproval() && !hitl.gatePassed(task.id())) {
+                pending = transitions.apply(c, pending, TaskStatus.WAITING_FOR_HITL, "waiting for approval", b -> b);
+                hitl.openGate(c, pending, null);
+            }
+            return pending;
+        });
+    }
+
+    private static NotFoundException notFound(UUID id) {
+        return new NotFoundException("task " + id + " not found");
+    }
+}

@@ -1,0 +1,6 @@
+package dev.agentgrid.controlplane.worker;
+
+/** A worker's connection state. */
+public enum WorkerStatus {
+    ONLINE, DRAINING, OFFLINE
+}
