@@ -1,0 +1,73 @@
+package dev.agentgrid.controlplane.testing;
+
+import dev.agentgrid.controlplane.store.Store;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A control plane started for the test class on a random port, with a real gRPC channel to it.
+ * Subclasses choose the database: H2 by default, PostgreSQL by implementing
+ * {@link io.micronaut.test.support.TestPropertyProvider} with {@link TestDatabases#postgres()}.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ControlPlaneTestBase {
+    private static final List<String> TABLES = List.of("projects", "tasks", "task_dependencies", "context_artifacts",
+            "hitl_requests", "event_log", "workers", "worker_metrics", "agent_statuses", "agent_status_history",
+            "task_messages");
+
+    @Inject
+    protected GrpcEmbeddedServer server;
+    @Inject
+    protected JdbcOperations jdbc;
+    @Inject
+    protected Store store;
+
+    protected GrpcClient client;
+
+    @BeforeAll
+    void openClient() {
+        client = new GrpcClient(server.getPort());
+    }
+
+    @AfterAll
+    void closeClient() throws InterruptedException {
+        client.close();
+    }
+
+    /**
+     * Everything a request could change, as one comparable value: row counts of every table, the
+     * latest event sequence number and the latest update time of every mutable row.
+     */
+    protected List<Object> fingerprint() {
+        return store.read(() -> {
+            List<Object> out = new ArrayList<>();
+            for (String table : TABLES) {
+                out.add(table + "=" + scalar("SELECT COUNT(*) FROM " + table));
+            }
+            out.add("seq=" + scalar("SELECT last_seq FROM event_sequence"));
+            out.add("tasks.updated=" + scalar("SELECT MAX(updated_at) FROM tasks"));
+            out.add("projects.updated=" + scalar("SELECT MAX(updated_at) FROM projects"));
+            out.add("hitl.updated=" + scalar("SELECT MAX(updated_at) FROM hitl_requests"));
+            out.add("agents.updated=" + scalar("SELECT MAX(last_activity) FROM agent_statuses"));
+            return out;
+        });
+    }
+
+    private Object scalar(String sql) {
+        return jdbc.prepareStatement(sql, ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1);
+            }
+        });
+    }
+}
