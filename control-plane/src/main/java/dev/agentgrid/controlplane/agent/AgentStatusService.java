@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.agent;
 
+import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.common.PageToken;
@@ -96,7 +97,7 @@ public class AgentStatusService {
             states.update(next);
         }
         if (current == null || current.status() != d.status) {
-            history.save(new AgentStatusEntry(UUID.randomUUID(), agentType, d.status, d.taskId, Text.clip(reason, 1024),
+            history.save(new AgentStatusEntry(Ids.next(), agentType, d.status, d.taskId, Text.clip(reason, 1024),
                     c.now()));
         }
         c.emit(EventTypes.AGENT_STATUS_CHANGE, null, d.taskId, null, agentType, Json.object(

@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.artifact;
 
+import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.common.InvalidArgumentException;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
@@ -55,7 +56,7 @@ public class ArtifactService {
 
     /** Stores an artifact in the current transaction and emits {@code artifact_created}. */
     public Artifact store(Changes c, NewArtifact a, String sourceAgent) {
-        Artifact saved = artifacts.save(new Artifact(UUID.randomUUID(), a.projectId(), a.taskId(), sourceAgent,
+        Artifact saved = artifacts.save(new Artifact(Ids.next(), a.projectId(), a.taskId(), sourceAgent,
                 a.name(), a.artifactType(), a.mediaType(), a.encoding(), a.content(), a.sizeBytes(), c.now()));
         c.emit(EventTypes.ARTIFACT_CREATED, a.projectId(), a.taskId(), null, sourceAgent, Json.object(
                 "artifact_id", saved.id().toString(),

@@ -62,7 +62,18 @@ public class EventStreams {
         } else {
             covered = afterSeq;
         }
-        handle.subscription = new EventSubscription(log, filter, includeLive, covered, sink, executor);
+        LogReader reader = new LogReader() {
+            @Override
+            public long latestSeq() {
+                return store.read(log::latestSeq);
+            }
+
+            @Override
+            public List<Event> read(long after, long upTo, EventFilter f, int limit) {
+                return store.read(() -> log.read(after, upTo, f, limit));
+            }
+        };
+        handle.subscription = new EventSubscription(reader, filter, includeLive, covered, sink, executor);
         open.add(handle);
         handle.subscription.schedule();
         return handle;

@@ -22,7 +22,7 @@ final class EventSubscription {
     static final int PAGE = 500;
     private static final Logger LOG = LoggerFactory.getLogger(EventSubscription.class);
 
-    private final EventLog log;
+    private final LogReader log;
     private final EventFilter filter;
     private final boolean includeLive;
     private final EventSink sink;
@@ -42,7 +42,7 @@ final class EventSubscription {
     // Guarded by buffer's monitor.
     private boolean overflowed;
 
-    EventSubscription(EventLog log, EventFilter filter, boolean includeLive, long covered, EventSink sink,
+    EventSubscription(LogReader log, EventFilter filter, boolean includeLive, long covered, EventSink sink,
             Executor executor) {
         this.log = log;
         this.filter = filter;

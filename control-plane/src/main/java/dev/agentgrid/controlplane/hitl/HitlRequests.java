@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.hitl;
 
+import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.event.EventTypes;
 import dev.agentgrid.controlplane.store.Changes;
@@ -27,7 +28,7 @@ public class HitlRequests {
             q = requests.findByTaskAndKind(task.id(), HitlKind.APPROVAL_GATE.name()).stream()
                     .map(HitlRequest::question).reduce((a, b) -> b).orElse(DEFAULT_GATE_QUESTION);
         }
-        HitlRequest r = requests.save(new HitlRequest(UUID.randomUUID(), task.id(), task.projectId(), task.agentType(),
+        HitlRequest r = requests.save(new HitlRequest(Ids.next(), task.id(), task.projectId(), task.agentType(),
                 task.attempt(), HitlKind.APPROVAL_GATE, null, q, "[\"approve\",\"reject\",\"amend\"]",
                 Json.print(Json.object("instructions", task.instructions())), HitlStatus.PENDING, null, null, null,
                 false, null, null, c.now(), c.now(), null));

@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.project;
 
+import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.artifact.Artifact;
 import dev.agentgrid.controlplane.artifact.ArtifactService;
 import dev.agentgrid.controlplane.common.FailedPreconditionException;
@@ -62,7 +63,7 @@ public class ProjectService {
                 throw new InvalidArgumentException("template_id",
                         "unknown workflow template '" + request.templateId() + "'");
             }
-            Project p = projects.save(new Project(UUID.randomUUID(), request.name(), request.description(),
+            Project p = projects.save(new Project(Ids.next(), request.name(), request.description(),
                     request.productIdea(), request.templateId(), ProjectStatus.ACTIVE, "created",
                     request.requestId(), c.now(), c.now(), null));
             c.emit(EventTypes.WORKFLOW_EVENT, p.id(), null, null, null, Json.object(

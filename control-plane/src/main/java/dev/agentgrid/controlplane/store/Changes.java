@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.store;
 
+import dev.agentgrid.controlplane.common.Ids;
 import com.google.protobuf.Struct;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.event.Event;
@@ -30,7 +31,7 @@ public final class Changes {
 
     /** Emits a durable event. */
     public void emit(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
-        events.add(new Event(0, UUID.randomUUID(), type, projectId, taskId, workerId, agentType, Json.print(data), now));
+        events.add(new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data), now));
     }
 
     /** Runs {@code action} after the transaction committed (not if it rolled back). */

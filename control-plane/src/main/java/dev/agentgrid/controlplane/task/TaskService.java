@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.task;
 
+import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.common.AlreadyExistsException;
 import dev.agentgrid.controlplane.common.FailedPreconditionException;
 import dev.agentgrid.controlplane.common.Json;
@@ -89,7 +90,7 @@ public class TaskService {
         List<UUID> ids = new ArrayList<>();
         Violations v = new Violations();
         for (int i = 0; i < specs.size(); i++) {
-            UUID id = UUID.randomUUID();
+            UUID id = Ids.next();
             ids.add(id);
             String key = specs.get(i).key();
             if (key != null && !key.isEmpty() && keys.put(key, id) != null) {

@@ -33,8 +33,15 @@ public abstract class ControlPlaneTestBase {
 
     protected GrpcClient client;
 
+    /** The database product this class must run on. */
+    protected String expectedDatabase() {
+        return this instanceof io.micronaut.test.support.TestPropertyProvider ? "PostgreSQL" : "H2";
+    }
+
     @BeforeAll
     void openClient() {
+        org.junit.jupiter.api.Assertions.assertEquals(expectedDatabase(), DatabaseProduct.of(store, jdbc),
+                "the test runs on the database it claims");
         client = new GrpcClient(server.getPort());
     }
 

@@ -1,0 +1,5 @@
+package dev.agentgrid.controlplane.grpc;
+
+/** Event streaming on the embedded H2 database. */
+class EventStreamH2Test extends EventStreamTest {
+}
