@@ -14,11 +14,15 @@ public final class Violations {
     /** Agent types and keys: a letter or digit, then letters, digits, '_', '.', '-'. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
+    private static final String NUL_MESSAGE = "must not contain NUL (U+0000) characters";
+
     private final List<InvalidArgumentException.FieldViolation> found = new ArrayList<>();
 
-    /** Records a violation of {@code field}. */
+    /** Records a violation of {@code field}, unless one was recorded for it already. */
     public Violations add(String field, String description) {
-        found.add(new InvalidArgumentException.FieldViolation(field, description));
+        if (found.stream().noneMatch(v -> v.field().equals(field))) {
+            found.add(new InvalidArgumentException.FieldViolation(field, description));
+        }
         return this;
     }
 
@@ -30,17 +34,27 @@ public final class Violations {
         return this;
     }
 
-    /** Checks a required string against a length range (in characters). */
+    /**
+     * Checks a required string against a length range (in characters), and that it holds no NUL
+     * character: PostgreSQL text cannot store or compare one, so it would fail in the store.
+     */
     public Violations requireLength(String value, String field, int min, int max) {
         int len = value == null ? 0 : value.length();
         if (len == 0 && min > 0) {
             return add(field, "required");
         }
-        return check(len >= min && len <= max, field,
-                "length " + len + " (expected: " + min + " to " + max + " characters)");
+        if (len < min || len > max) {
+            return add(field, "length " + len + " (expected: " + min + " to " + max + " characters)");
+        }
+        return noNul(value, field);
     }
 
-    /** Checks an optional string's maximum length. */
+    /** Records a violation if {@code value} holds a NUL character (U+0000), which PostgreSQL text cannot hold. */
+    public Violations noNul(String value, String field) {
+        return check(value == null || value.indexOf('\0') < 0, field, NUL_MESSAGE);
+    }
+
+    /** Checks an optional string's maximum length (and that it holds no NUL character). */
     public Violations maxLength(String value, String field, int max) {
         return requireLength(value, field, 0, max);
     }

@@ -60,6 +60,10 @@ final class ArtifactProtos {
         }
         v.check(content.sizeBytes() <= Limits.ARTIFACT_BYTES, "content",
                 content.sizeBytes() + " bytes (expected: at most " + Limits.ARTIFACT_BYTES + ")");
+        if (content.encoding() == ContentEncoding.TEXT) {
+            // Text is stored as text; content with NUL characters has to come as binary.
+            v.noNul(content.stored(), "text");
+        }
         String media = !mediaType.isEmpty() ? mediaType : switch (content.encoding()) {
             case TEXT -> "text/plain";
             case JSON -> "application/json";

@@ -1,6 +1,7 @@
 package dev.agentgrid.controlplane.grpc;
 
 import com.google.protobuf.Struct;
+import com.google.protobuf.util.Durations;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.Violations;
 import dev.agentgrid.controlplane.task.NewTask;
@@ -106,7 +107,7 @@ final class TaskProtos {
         RetryPolicy retry = retryPolicy(s, f + "retry_policy", v);
         Duration timeout = NewTask.DEFAULT_TIMEOUT;
         if (s.hasTimeout()) {
-            timeout = ProtoTime.duration(s.getTimeout());
+            timeout = duration(s.getTimeout(), f + "timeout", NewTask.DEFAULT_TIMEOUT, v);
             v.check(timeout.compareTo(Limits.MIN_TIMEOUT) >= 0 && timeout.compareTo(Limits.MAX_TIMEOUT) <= 0,
                     f + "timeout", timeout + " (expected: 1s to 7 days)");
         }
@@ -128,9 +129,13 @@ final class TaskProtos {
             return d;
         }
         dev.agentgrid.proto.v1.RetryPolicy p = s.getRetryPolicy();
-        Duration initial = p.hasInitialInterval() ? ProtoTime.duration(p.getInitialInterval()) : d.initialInterval();
+        Duration initial = p.hasInitialInterval()
+                ? duration(p.getInitialInterval(), f + ".initial_interval", d.initialInterval(), v)
+                : d.initialInterval();
         double coefficient = p.getBackoffCoefficient() == 0 ? d.backoffCoefficient() : p.getBackoffCoefficient();
-        Duration max = p.hasMaximumInterval() ? ProtoTime.duration(p.getMaximumInterval()) : d.maximumInterval();
+        Duration max = p.hasMaximumInterval()
+                ? duration(p.getMaximumInterval(), f + ".maximum_interval", d.maximumInterval(), v)
+                : d.maximumInterval();
         int attempts = p.getMaximumAttempts() == 0 ? d.maximumAttempts() : p.getMaximumAttempts();
         v.check(!initial.isNegative() && initial.compareTo(Duration.ofHours(1)) <= 0, f + ".initial_interval",
                 initial + " (expected: 0s to 1h)");
@@ -143,6 +148,20 @@ final class TaskProtos {
                 max + " (expected: initial_interval to 24h)");
         v.range(attempts, f + ".maximum_attempts", 1, Limits.MAX_ATTEMPTS);
         return new RetryPolicy(initial, coefficient, max, attempts);
+    }
+
+    /**
+     * A contract duration as java.time. One outside the range protobuf defines for Duration (about
+     * ±10,000 years, nanos agreeing in sign) would overflow java.time, so it is a violation and
+     * {@code fallback} stands in for it in the checks that follow.
+     */
+    private static Duration duration(com.google.protobuf.Duration d, String field, Duration fallback, Violations v) {
+        if (!Durations.isValid(d)) {
+            v.add(field, "not a valid google.protobuf.Duration (seconds " + d.getSeconds() + ", nanos " + d.getNanos()
+                    + ")");
+            return fallback;
+        }
+        return ProtoTime.duration(d);
     }
 
     /** Validates labels or a label selector. */

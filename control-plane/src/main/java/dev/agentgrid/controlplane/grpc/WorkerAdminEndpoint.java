@@ -2,6 +2,7 @@ package dev.agentgrid.controlplane.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.util.Timestamps;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.PageToken;
 import dev.agentgrid.controlplane.common.Violations;
@@ -74,7 +75,13 @@ public class WorkerAdminEndpoint extends WorkerAdminServiceGrpc.WorkerAdminServi
     @Override
     public void getWorkerMetricsHistory(GetWorkerMetricsHistoryRequest req,
             StreamObserver<GetWorkerMetricsHistoryResponse> out) {
-        String id = workerId(req.getWorkerId());
+        Violations v = new Violations();
+        String id = req.getWorkerId();
+        v.requireLength(id, "worker_id", 1, 128);
+        // Beyond protobuf's Timestamp range (years 1 to 9999) java.time overflows or PostgreSQL refuses.
+        v.check(!req.hasSince() || Timestamps.isValid(req.getSince()), "since",
+                "not a valid google.protobuf.Timestamp (expected: 0001-01-01 to 9999-12-31)");
+        v.throwIfAny();
         int size = PageToken.pageSize(req.getPageSize(), 100, "page_size");
         PageToken token = PageToken.decode(req.getPageToken(), "page_token");
         Listing.Page<WorkerMetric> page = workers.metricsHistory(id,

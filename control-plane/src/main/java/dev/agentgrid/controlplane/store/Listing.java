@@ -67,7 +67,7 @@ public final class Listing<E> {
             sql.append(" AND (created_at ").append(cmp).append(" ? OR (created_at = ? AND id ").append(cmp).append(" ?))");
             all.add(Timestamp.from(token.time()));
             all.add(Timestamp.from(token.time()));
-            all.add(idOf.apply(token.id()));
+            all.add(token.parseId(idOf));
         }
         String dir = newestFirst ? " DESC" : "";
         sql.append(" ORDER BY created_at").append(dir).append(", id").append(dir).append(" LIMIT ").append(size + 1);

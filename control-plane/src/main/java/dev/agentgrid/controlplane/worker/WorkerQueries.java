@@ -79,6 +79,7 @@ public class WorkerQueries {
     public Listing.Page<WorkerMetric> metricsHistory(String workerId, Instant since, int pageSize, PageToken token) {
         return store.read(() -> {
             workers.findById(workerId).orElseThrow(() -> new NotFoundException("worker '" + workerId + "' not found"));
+            UUID cursorId = token == null ? null : token.parseId(UUID::fromString);
             String sql = "SELECT * FROM worker_metrics WHERE worker_id = ?"
                     + (since == null ? "" : " AND captured_at >= ?")
                     + (token == null ? "" : " AND (captured_at < ? OR (captured_at = ? AND id < ?))")
@@ -92,7 +93,7 @@ public class WorkerQueries {
                 if (token != null) {
                     ps.setTimestamp(i++, Timestamp.from(token.time()));
                     ps.setTimestamp(i++, Timestamp.from(token.time()));
-                    ps.setObject(i, UUID.fromString(token.id()));
+                    ps.setObject(i, cursorId);
                 }
                 List<WorkerMetric> list = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
