@@ -417,9 +417,12 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
                 .getArtifact();
         assertEquals("text/plain", text.getMediaType(), "media type defaults from the content kind");
         assertEquals(4, binary.getSizeBytes());
+        var large = client.artifacts.createArtifact(CreateArtifactRequest.newBuilder().setProjectId(id)
+                .setName("model.bin").setBinary(ByteString.copyFrom(new byte[5 << 20])).build()).getArtifact();
+        assertEquals(5 << 20, large.getSizeBytes(), "artifacts above gRPC's default 4 MiB message size are taken");
         assertEquals("user", binary.getSourceAgent());
         var listed = client.artifacts.listArtifacts(ListArtifactsRequest.newBuilder().setProjectId(id).build());
-        assertEquals(List.of("spec.md", "logo.png"), listed.getArtifactsList().stream().map(a -> a.getName()).toList());
+        assertEquals(List.of("spec.md", "logo.png", "model.bin"), listed.getArtifactsList().stream().map(a -> a.getName()).toList());
         assertFalse(listed.getArtifacts(0).hasField(dev.agentgrid.proto.v1.Artifact.getDescriptor()
                 .findFieldByName("text")), "listings carry no content");
         var whole = client.artifacts.getArtifact(GetArtifactRequest.newBuilder().setArtifactId(binary.getId()).build())
@@ -427,7 +430,7 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
         assertEquals(ByteString.copyFrom(new byte[] {0, 1, 2, (byte) 255}), whole.getBinary());
         var project = client.projects.getProject(GetProjectRequest.newBuilder().setProjectId(id).build());
         assertTrue(project.getProject().getCompletion().getArtifactsAvailable());
-        assertEquals(2, project.getArtifactsCount());
+        assertEquals(3, project.getArtifactsCount());
     }
 
     @Test

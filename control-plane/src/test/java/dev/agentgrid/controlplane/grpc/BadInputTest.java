@@ -850,12 +850,14 @@ abstract class BadInputTest extends ControlPlaneTestBase {
                 invalid("CreateArtifact with NaN as its JSON content",
                         (s, f) -> s.artifacts().createArtifact(artifact(f.activeProject())
                                 .setJson(Value.newBuilder().setNumberValue(Double.NaN)).build()), "json"),
-                // The contract allows 16 MiB of content, but the server takes no message over gRPC's
-                // default 4 MiB, so the transport refuses this one before the endpoint sees it.
-                refused("CreateArtifact with 16 MiB + 1 byte of content (refused by the 4 MiB message limit)",
+                invalid("CreateArtifact with 16 MiB + 1 byte of content",
+                        (s, f) -> s.artifacts().createArtifact(artifact(f.activeProject())
+                                .setBinary(ByteString.copyFrom(new byte[(16 << 20) + 1])).build()), "content"),
+                // Past the server's 20 MiB message limit the transport refuses before the endpoint.
+                refused("CreateArtifact message over the 20 MiB transport limit",
                         Status.Code.RESOURCE_EXHAUSTED,
                         (s, f) -> s.artifacts().createArtifact(artifact(f.activeProject())
-                                .setBinary(ByteString.copyFrom(new byte[(16 << 20) + 1])).build())),
+                                .setBinary(ByteString.copyFrom(new byte[(20 << 20) + 1])).build())),
 
                 invalid("ListArtifacts without project_id",
                         (s, f) -> s.artifacts().listArtifacts(ListArtifactsRequest.getDefaultInstance()), "project_id"),
