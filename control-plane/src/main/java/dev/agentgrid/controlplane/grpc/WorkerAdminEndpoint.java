@@ -8,7 +8,13 @@ import dev.agentgrid.controlplane.common.PageToken;
 import dev.agentgrid.controlplane.common.Violations;
 import dev.agentgrid.controlplane.store.Listing;
 import dev.agentgrid.controlplane.worker.WorkerMetric;
+import dev.agentgrid.controlplane.common.FailedPreconditionException;
+import dev.agentgrid.controlplane.worker.WorkerChannel;
 import dev.agentgrid.controlplane.worker.WorkerQueries;
+import dev.agentgrid.controlplane.worker.WorkerRegistry;
+import dev.agentgrid.controlplane.worker.WorkerSessions;
+import dev.agentgrid.proto.v1.DrainWorkerRequest;
+import dev.agentgrid.proto.v1.DrainWorkerResponse;
 import dev.agentgrid.proto.v1.GetWorkerMetricsHistoryRequest;
 import dev.agentgrid.proto.v1.GetWorkerMetricsHistoryResponse;
 import dev.agentgrid.proto.v1.GetWorkerRequest;
@@ -24,15 +30,36 @@ import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** WorkerAdminService over gRPC (draining arrives with the worker stream). */
 @Singleton
 public class WorkerAdminEndpoint extends WorkerAdminServiceGrpc.WorkerAdminServiceImplBase {
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     private final WorkerQueries workers;
+    private final WorkerSessions sessions;
+    private final WorkerRegistry registry;
 
-    public WorkerAdminEndpoint(WorkerQueries workers) {
+    public WorkerAdminEndpoint(WorkerQueries workers, WorkerSessions sessions, WorkerRegistry registry) {
         this.workers = workers;
+        this.sessions = sessions;
+        this.registry = registry;
+    }
+
+    @Override
+    public void drainWorker(DrainWorkerRequest req, StreamObserver<DrainWorkerResponse> out) {
+        Violations v = new Violations();
+        v.requireLength(req.getWorkerId(), "worker_id", 1, 128);
+        v.maxLength(req.getReason(), "reason", Limits.REASON);
+        v.throwIfAny();
+        dev.agentgrid.controlplane.worker.Worker stored = workers.get(req.getWorkerId());
+        WorkerChannel channel = sessions.get(req.getWorkerId()).orElseThrow(() -> new FailedPreconditionException(
+                "worker '" + req.getWorkerId() + "' is " + stored.status() + " and not connected to this control plane"));
+        String reason = req.getReason().isBlank() ? "drained by admin" : req.getReason();
+        channel.drain(reason);
+        registry.changeStatus(channel.workerId(), channel.sessionId(),
+                dev.agentgrid.controlplane.worker.WorkerStatus.DRAINING, reason);
+        Replies.reply(out, DrainWorkerResponse.newBuilder().setWorker(withUsedSlots(workers.get(req.getWorkerId()))).build());
     }
 
     @Override
@@ -59,7 +86,8 @@ public class WorkerAdminEndpoint extends WorkerAdminServiceGrpc.WorkerAdminServi
         Listing.Page<dev.agentgrid.controlplane.worker.Worker> page = workers.list(statuses, agentType,
                 req.getLabelSelectorMap(), size, token);
         ListWorkersResponse.Builder b = ListWorkersResponse.newBuilder();
-        page.items().forEach(w -> b.addWorkers(toProto(w)));
+        Map<String, Integer> used = workers.usedSlots(page.items().stream().map(w -> w.id()).toList());
+        page.items().forEach(w -> b.addWorkers(toProto(w).toBuilder().setUsedSlots(used.getOrDefault(w.id(), 0))));
         if (page.next() != null) {
             b.setNextPageToken(page.next().encode());
         }
@@ -68,7 +96,7 @@ public class WorkerAdminEndpoint extends WorkerAdminServiceGrpc.WorkerAdminServi
 
     @Override
     public void getWorker(GetWorkerRequest req, StreamObserver<GetWorkerResponse> out) {
-        Replies.reply(out, GetWorkerResponse.newBuilder().setWorker(toProto(workers.get(workerId(req.getWorkerId()))))
+        Replies.reply(out, GetWorkerResponse.newBuilder().setWorker(withUsedSlots(workers.get(workerId(req.getWorkerId()))))
                 .build());
     }
 
@@ -92,6 +120,10 @@ public class WorkerAdminEndpoint extends WorkerAdminServiceGrpc.WorkerAdminServi
             b.setNextPageToken(page.next().encode());
         }
         Replies.reply(out, b.build());
+    }
+
+    private Worker withUsedSlots(dev.agentgrid.controlplane.worker.Worker w) {
+        return toProto(w).toBuilder().setUsedSlots(workers.usedSlots(List.of(w.id())).getOrDefault(w.id(), 0)).build();
     }
 
     private static String workerId(String value) {

@@ -19,6 +19,20 @@ public interface HitlRequestRepository extends CrudRepository<HitlRequest, UUID>
     @Query("SELECT * FROM hitl_requests WHERE task_id = :taskId AND status = 'PENDING' ORDER BY created_at, id FOR UPDATE")
     List<HitlRequest> findPendingByTaskForUpdate(UUID taskId);
 
+    /** The question an attempt asked under a worker-chosen id, if any. */
+    @Query("SELECT * FROM hitl_requests WHERE task_id = :taskId AND attempt = :attempt AND ask_id = :askId")
+    Optional<HitlRequest> findQuestion(UUID taskId, int attempt, String askId);
+
+    /** Answered questions of an attempt whose answer has not reached the agent yet. */
+    @Query("SELECT * FROM hitl_requests WHERE task_id = :taskId AND attempt = :attempt AND kind = 'QUESTION'"
+            + " AND delivered = FALSE AND status IN ('APPROVED', 'REJECTED', 'AMENDED', 'TIMED_OUT')"
+            + " ORDER BY created_at, id")
+    List<HitlRequest> findUndelivered(UUID taskId, int attempt);
+
+    /** Records that an answer reached the worker. */
+    @Query("UPDATE hitl_requests SET delivered = TRUE WHERE id = :id")
+    void markDelivered(UUID id);
+
     /** A task's requests of one kind, oldest first. */
     @Query("SELECT * FROM hitl_requests WHERE task_id = :taskId AND kind = :kind ORDER BY created_at, id")
     List<HitlRequest> findByTaskAndKind(UUID taskId, String kind);

@@ -36,6 +36,35 @@ public class HitlRequests {
         return r;
     }
 
+    /**
+     * Opens the question an agent asked, once per (attempt, ask id): asking again after a
+     * reconnect returns the request opened the first time.
+     *
+     * @return the request, and whether it was opened now
+     */
+    public java.util.Map.Entry<HitlRequest, Boolean> openQuestion(Changes c, Task task, String askId, String question,
+            String optionsJson, String payloadJson, java.time.Instant expiresAt, HitlAction defaultAction) {
+        var earlier = requests.findQuestion(task.id(), task.attempt(), askId);
+        if (earlier.isPresent()) {
+            return java.util.Map.entry(earlier.get(), false);
+        }
+        HitlRequest r = requests.save(new HitlRequest(Ids.next(), task.id(), task.projectId(), task.agentType(),
+                task.attempt(), HitlKind.QUESTION, askId, question, optionsJson, payloadJson, HitlStatus.PENDING,
+                null, null, null, false, expiresAt, defaultAction, c.now(), c.now(), null));
+        emitOpened(c, r);
+        return java.util.Map.entry(r, true);
+    }
+
+    /** Answered questions of an attempt that have not reached its agent. */
+    public java.util.List<HitlRequest> undelivered(UUID taskId, int attempt) {
+        return requests.findUndelivered(taskId, attempt);
+    }
+
+    /** Records that an answer reached the worker. */
+    public void markDelivered(UUID requestId) {
+        requests.markDelivered(requestId);
+    }
+
     /** Whether a task's approval gate was passed (approved or amended). */
     public boolean gatePassed(UUID taskId) {
         return requests.findByTaskAndKind(taskId, HitlKind.APPROVAL_GATE.name()).stream()

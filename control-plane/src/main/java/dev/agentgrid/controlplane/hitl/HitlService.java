@@ -24,9 +24,11 @@ public class HitlService {
     private final HitlRequests hitl;
     private final TaskRepository tasks;
     private final TaskTransitions transitions;
+    private final dev.agentgrid.controlplane.task.WorkerCommands workers;
 
     public HitlService(Store store, JdbcOperations jdbc, HitlRequestRepository requests, HitlRequests hitl,
-            TaskRepository tasks, TaskTransitions transitions) {
+            TaskRepository tasks, TaskTransitions transitions, dev.agentgrid.controlplane.task.WorkerCommands workers) {
+        this.workers = workers;
         this.store = store;
         this.jdbc = jdbc;
         this.requests = requests;
@@ -81,9 +83,13 @@ public class HitlService {
             Task task = tasks.findByIdForUpdate(r.taskId()).orElseThrow();
             if (r.kind() == HitlKind.APPROVAL_GATE) {
                 releaseGate(c, task, action, content, responder);
-            } else {
-                throw new FailedPreconditionException("questions from running agents are answered on the worker stream,"
-                        + " which this control plane does not serve yet");
+            } else if (task.attempt() == r.attempt() && task.status() == TaskStatus.WAITING_FOR_HITL) {
+                // The agent asked mid-task: it resumes with the answer, now or when its worker is back.
+                String by = responder == null || responder.isEmpty() ? "" : " by " + responder;
+                transitions.apply(c, task, TaskStatus.RUNNING, "answered" + by, b -> b);
+                String worker = task.workerId();
+                HitlDelivery delivery = HitlDelivery.of(answered);
+                c.afterCommit(() -> workers.answer(worker, delivery));
             }
             return answered;
         });

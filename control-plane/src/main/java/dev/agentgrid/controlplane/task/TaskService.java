@@ -264,9 +264,7 @@ public class TaskService {
                     + "; only an unfinished task can be cancelled");
         }
         String why = reason == null || reason.isBlank() ? "cancelled by user" : reason;
-        Task cancelled = transitions.apply(c, task, TaskStatus.CANCELLED, why, b -> b);
-        hitl.cancelPending(c, task.id(), why);
-        return cancelled;
+        return transitions.stopOnWorker(c, task, TaskStatus.CANCELLED, why);
     }
 
     /**

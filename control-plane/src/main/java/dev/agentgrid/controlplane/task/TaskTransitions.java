@@ -18,11 +18,21 @@ public class TaskTransitions {
     private final TaskRepository tasks;
     private final AgentStatusService agents;
     private final ProjectCompletion completion;
+    private final TaskDependencies dependencies;
+    private final DispatchSignal dispatch;
+    private final WorkerCommands workers;
+    private final dev.agentgrid.controlplane.hitl.HitlRequests hitl;
 
-    public TaskTransitions(TaskRepository tasks, AgentStatusService agents, ProjectCompletion completion) {
+    public TaskTransitions(TaskRepository tasks, AgentStatusService agents, ProjectCompletion completion,
+            TaskDependencies dependencies, DispatchSignal dispatch, WorkerCommands workers,
+            dev.agentgrid.controlplane.hitl.HitlRequests hitl) {
+        this.hitl = hitl;
         this.tasks = tasks;
         this.agents = agents;
         this.completion = completion;
+        this.dependencies = dependencies;
+        this.dispatch = dispatch;
+        this.workers = workers;
     }
 
     /**
@@ -44,7 +54,56 @@ public class TaskTransitions {
         }
         Task updated = tasks.update(more.apply(b).build());
         emitStatusChange(c, updated, task.status());
+        if (to == TaskStatus.COMPLETED) {
+            releaseDownstream(c, updated);
+        } else if (to == TaskStatus.FAILED || to == TaskStatus.CANCELLED) {
+            hitl.cancelPending(c, updated.id(), reason);
+            endDownstream(c, updated);
+        }
         return updated;
+    }
+
+    /**
+     * Ends an attempt a worker still holds on the plane's decision (cancel, cascade): the worker
+     * is told to stop it once the change committed.
+     */
+    public Task stopOnWorker(Changes c, Task task, TaskStatus to, String reason) {
+        String worker = task.workerId();
+        int attempt = task.attempt();
+        Task updated = apply(c, task, to, reason, b -> b);
+        if (worker != null && (task.status() == TaskStatus.ASSIGNED || task.status() == TaskStatus.RUNNING
+                || task.status() == TaskStatus.WAITING_FOR_HITL)) {
+            c.afterCommit(() -> workers.cancel(worker, task.id(), attempt, reason));
+        }
+        return updated;
+    }
+
+    /** A completed task no longer blocks the tasks waiting for it. */
+    private void releaseDownstream(Changes c, Task done) {
+        for (java.util.UUID id : dependencies.downstreamOf(done.id())) {
+            Task down = tasks.findByIdForUpdate(id).orElseThrow();
+            if (down.unfinishedDeps() > 0) {
+                int left = down.unfinishedDeps() - 1;
+                tasks.update(down.toBuilder().unfinishedDeps(left)
+                        .statusReason(left == 0 && down.status() == TaskStatus.PENDING ? "dependencies completed"
+                                : down.statusReason())
+                        .updatedAt(c.now()).build());
+                if (left == 0 && down.status() == TaskStatus.PENDING) {
+                    c.afterCommit(dispatch::wake);
+                }
+            }
+        }
+    }
+
+    /** A failed or cancelled task will never complete: the unfinished tasks waiting for it end too. */
+    private void endDownstream(Changes c, Task ended) {
+        for (java.util.UUID id : dependencies.downstreamOf(ended.id())) {
+            Task down = tasks.findByIdForUpdate(id).orElseThrow();
+            if (!down.status().isTerminal()) {
+                stopOnWorker(c, down, TaskStatus.CANCELLED, "upstream task " + ended.id() + " "
+                        + ended.status().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
     }
 
     /** Emits the event and schedules the recomputations for a task that was created or changed. */
@@ -59,5 +118,9 @@ public class TaskTransitions {
                         "reason", task.statusReason()));
         agents.refreshBeforeCommit(c, task.agentType());
         completion.checkBeforeCommit(c, task.projectId());
+        // A pending task may be placeable; a finished one may have freed a worker's slot.
+        if (task.status() == TaskStatus.PENDING || task.status().isTerminal()) {
+            c.afterCommit(dispatch::wake);
+        }
     }
 }

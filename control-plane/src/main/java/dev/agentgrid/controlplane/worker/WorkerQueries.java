@@ -66,6 +66,29 @@ public class WorkerQueries {
         });
     }
 
+    /** Attempts each worker holds now (assigned, running or waiting for a human). */
+    public Map<String, Integer> usedSlots(Collection<String> workerIds) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        if (workerIds.isEmpty()) {
+            return out;
+        }
+        String in = "?,".repeat(workerIds.size());
+        return store.read(() -> jdbc.prepareStatement("SELECT worker_id, COUNT(*) FROM tasks WHERE worker_id IN ("
+                + in.substring(0, in.length() - 1) + ") AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')"
+                + " GROUP BY worker_id", ps -> {
+                    int i = 1;
+                    for (String id : workerIds) {
+                        ps.setString(i++, id);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(rs.getString(1), rs.getInt(2));
+                        }
+                    }
+                    return out;
+                }));
+    }
+
     private static boolean matches(Worker w, String agentType, Map<String, String> labelSelector) {
         if (agentType != null && Json.parseValue(w.agentTypesJson()).getListValue().getValuesList().stream()
                 .noneMatch(v -> v.getStringValue().equals(agentType))) {

@@ -1,0 +1,31 @@
+package dev.agentgrid.controlplane.event;
+
+import com.google.protobuf.Struct;
+import dev.agentgrid.controlplane.common.Ids;
+import dev.agentgrid.controlplane.common.Json;
+import dev.agentgrid.controlplane.common.Times;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Publishes high-rate telemetry (progress, output chunks, worker metrics) to live subscribers
+ * only: it has no sequence number and is not replayed; its durable summary is in the tables.
+ */
+@Singleton
+public class LiveEvents {
+    private final EventBus bus;
+    private final Clock clock;
+
+    public LiveEvents(EventBus bus, Clock clock) {
+        this.bus = bus;
+        this.clock = clock;
+    }
+
+    /** Publishes one live-only event. */
+    public void publish(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
+        bus.publish(List.of(new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data),
+                Times.now(clock))));
+    }
+}

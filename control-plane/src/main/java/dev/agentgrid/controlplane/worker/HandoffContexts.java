@@ -1,0 +1,78 @@
+package dev.agentgrid.controlplane.worker;
+
+import dev.agentgrid.controlplane.artifact.Artifact;
+import dev.agentgrid.controlplane.common.Json;
+import dev.agentgrid.controlplane.task.Task;
+import dev.agentgrid.controlplane.task.TaskDependencies;
+import dev.agentgrid.controlplane.task.TaskRepository;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Builds the context a task receives from the tasks it depends on: each upstream task's output
+ * ({@code handoff_type} "task_output") and each of its artifacts (handoff type = artifact type).
+ * Artifact content is inlined up to {@link #INLINE_LIMIT} bytes in all; larger ones are handed on
+ * by reference (id, name, size) so an assignment stays well under the message size limit.
+ */
+@Singleton
+public class HandoffContexts {
+    /** Bytes of artifact content inlined into one assignment at most. */
+    static final long INLINE_LIMIT = 1 << 20;
+
+    private final JdbcOperations jdbc;
+    private final TaskRepository tasks;
+    private final TaskDependencies dependencies;
+
+    public HandoffContexts(JdbcOperations jdbc, TaskRepository tasks, TaskDependencies dependencies) {
+        this.jdbc = jdbc;
+        this.tasks = tasks;
+        this.dependencies = dependencies;
+    }
+
+    /** The handoffs for {@code task}, upstream tasks in dependency order. */
+    public List<Handoff> forTask(Task task) {
+        List<Handoff> out = new ArrayList<>();
+        long inlined = 0;
+        for (UUID upId : dependencies.upstreamOf(List.of(task.id())).getOrDefault(task.id(), List.of())) {
+            Task up = tasks.findById(upId).orElse(null);
+            if (up == null) {
+                continue;
+            }
+            out.add(new Handoff(task.projectId(), up.agentType(), task.agentType(), "task_output",
+                    up.outputJson() == null ? "null" : up.outputJson(), up.id()));
+            for (Artifact a : artifactsOf(up.id())) {
+                boolean inline = inlined + a.sizeBytes() <= INLINE_LIMIT;
+                if (inline) {
+                    inlined += a.sizeBytes();
+                }
+                String encoding = a.contentEncoding().name().toLowerCase(java.util.Locale.ROOT);
+                Object content = !inline ? null : switch (a.contentEncoding()) {
+                    case JSON -> Json.parseValue(a.content());
+                    case TEXT, BASE64 -> a.content();
+                };
+                out.add(new Handoff(task.projectId(), up.agentType(), task.agentType(), a.artifactType(),
+                        Json.print(Json.object("artifact_id", a.id().toString(), "name", a.name(),
+                                "media_type", a.mediaType(), "size_bytes", a.sizeBytes(),
+                                "encoding", encoding, "inlined", inline, "content", content)), up.id()));
+            }
+        }
+        return out;
+    }
+
+    private List<Artifact> artifactsOf(UUID taskId) {
+        return jdbc.prepareStatement("SELECT * FROM context_artifacts WHERE task_id = ? ORDER BY created_at, id", ps -> {
+            ps.setObject(1, taskId);
+            List<Artifact> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(jdbc.readEntity(rs, Artifact.class));
+                }
+            }
+            return list;
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package dev.agentgrid.controlplane.worker;
+
+import dev.agentgrid.controlplane.task.WorkerCommands;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The workers connected to this replica, one current channel per worker id. */
+@Singleton
+public class WorkerSessions implements WorkerCommands {
+    private final ConcurrentHashMap<String, WorkerChannel> byWorker = new ConcurrentHashMap<>();
+
+    /** Makes {@code channel} the worker's current one; an older channel is closed. */
+    public void attach(WorkerChannel channel) {
+        WorkerChannel previous = byWorker.put(channel.workerId(), channel);
+        if (previous != null && previous != channel) {
+            previous.supersede();
+        }
+    }
+
+    /**
+     * Forgets {@code channel} if it is still the worker's current one.
+     *
+     * @return whether it was current (false if a newer connection superseded it)
+     */
+    public boolean detach(WorkerChannel channel) {
+        return byWorker.remove(channel.workerId(), channel);
+    }
+
+    /** Whether {@code channel} is its worker's current channel. */
+    public boolean isCurrent(WorkerChannel channel) {
+        return byWorker.get(channel.workerId()) == channel;
+    }
+
+    /** The worker's current channel on this replica. */
+    public Optional<WorkerChannel> get(String workerId) {
+        return Optional.ofNullable(byWorker.get(workerId));
+    }
+
+    /** Every connected worker. */
+    public List<WorkerChannel> all() {
+        return List.copyOf(byWorker.values());
+    }
+
+    @Override
+    public void answer(String workerId, dev.agentgrid.controlplane.hitl.HitlDelivery delivery) {
+        get(workerId).ifPresent(ch -> ch.answer(delivery));
+    }
+
+    @Override
+    public void cancel(String workerId, UUID taskId, int attempt, String reason) {
+        get(workerId).ifPresent(ch -> ch.cancel(taskId, attempt, reason));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.agentgrid.controlplane.testing;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** Bounded polling: asynchronous effects are awaited with a deadline, never with a bare sleep. */
+public final class Poll {
+    private Poll() {
+    }
+
+    /** Polls {@code probe} until it returns a value satisfying {@code done}, or fails after {@code within}. */
+    public static <T> T until(Supplier<T> probe, java.util.function.Predicate<T> done, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        T last = probe.get();
+        while (!done.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + within + "; last value: " + last);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            last = probe.get();
+        }
+        return last;
+    }
+}
