@@ -34,6 +34,7 @@ CREATE TABLE tasks (
     priority            INTEGER       NOT NULL,
     label_selector_json TEXT          NOT NULL,
     requires_approval   BOOLEAN       NOT NULL,
+    approval_question   TEXT          NOT NULL,
     -- Dependencies not yet COMPLETED; a PENDING task is placed only when this is 0.
     unfinished_deps     INTEGER       NOT NULL,
     worker_id           VARCHAR(128),

@@ -57,6 +57,7 @@ final class TaskProtos {
                 .setPriority(t.priority())
                 .putAllLabelSelector(Json.parseStringMap(t.labelSelectorJson()))
                 .setRequiresApproval(t.requiresApproval())
+                .setApprovalQuestion(t.approvalQuestion())
                 .setStatusReason(t.statusReason())
                 .setCreateTime(ProtoTime.timestamp(t.createdAt()))
                 .setUpdateTime(ProtoTime.timestamp(t.updatedAt()));

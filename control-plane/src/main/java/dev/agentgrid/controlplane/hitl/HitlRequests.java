@@ -20,14 +20,9 @@ public class HitlRequests {
         this.requests = requests;
     }
 
-    /** Opens the approval gate of a task that waits in WAITING_FOR_HITL. */
-    public HitlRequest openGate(Changes c, Task task, String question) {
-        String q = question;
-        if (q == null || q.isBlank()) {
-            // A gate opened again on retry asks what the first one asked.
-            q = requests.findByTaskAndKind(task.id(), HitlKind.APPROVAL_GATE.name()).stream()
-                    .map(HitlRequest::question).reduce((a, b) -> b).orElse(DEFAULT_GATE_QUESTION);
-        }
+    /** Opens the approval gate of a task that waits in WAITING_FOR_HITL, with the task's question. */
+    public HitlRequest openGate(Changes c, Task task) {
+        String q = task.approvalQuestion().isBlank() ? DEFAULT_GATE_QUESTION : task.approvalQuestion();
         HitlRequest r = requests.save(new HitlRequest(Ids.next(), task.id(), task.projectId(), task.agentType(),
                 task.attempt(), HitlKind.APPROVAL_GATE, null, q, "[\"approve\",\"reject\",\"amend\"]",
                 Json.print(Json.object("instructions", task.instructions())), HitlStatus.PENDING, null, null, null,

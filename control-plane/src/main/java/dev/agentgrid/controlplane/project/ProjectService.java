@@ -4,7 +4,6 @@ import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.artifact.Artifact;
 import dev.agentgrid.controlplane.artifact.ArtifactService;
 import dev.agentgrid.controlplane.common.FailedPreconditionException;
-import dev.agentgrid.controlplane.common.InvalidArgumentException;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.common.PageToken;
@@ -13,7 +12,11 @@ import dev.agentgrid.controlplane.store.Listing;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.Task;
 import dev.agentgrid.controlplane.task.TaskRepository;
+import dev.agentgrid.controlplane.task.NewTask;
 import dev.agentgrid.controlplane.task.TaskService;
+import dev.agentgrid.controlplane.workflow.WorkflowTemplates;
+import java.util.HashMap;
+import java.util.Map;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -33,9 +36,12 @@ public class ProjectService {
     private final TaskService taskService;
     private final ProjectCompletion completion;
     private final ArtifactService artifacts;
+    private final WorkflowTemplates templates;
 
     public ProjectService(Store store, JdbcOperations jdbc, ProjectRepository projects, TaskRepository tasks,
-            TaskService taskService, ProjectCompletion completion, ArtifactService artifacts) {
+            TaskService taskService, ProjectCompletion completion, ArtifactService artifacts,
+            WorkflowTemplates templates) {
+        this.templates = templates;
         this.store = store;
         this.jdbc = jdbc;
         this.projects = projects;
@@ -59,21 +65,28 @@ public class ProjectService {
                             completion.count(id));
                 }
             }
-            if (!request.templateId().isEmpty()) {
-                throw new InvalidArgumentException("template_id",
-                        "unknown workflow template '" + request.templateId() + "'");
+            List<NewTask> specs = request.tasks();
+            String templateId = request.templateId();
+            if (specs.isEmpty() && (!templateId.isEmpty() || !request.productIdea().isBlank())) {
+                templateId = templateId.isEmpty() ? WorkflowTemplates.DEFAULT_ID : templateId;
+                Map<String, String> variables = new HashMap<>(request.variables());
+                if (!request.productIdea().isBlank() && templates.declares(templateId, "product_idea")) {
+                    variables.putIfAbsent("product_idea", request.productIdea());
+                }
+                specs = templates.render(templateId, variables, "template_id");
             }
             Project p = projects.save(new Project(Ids.next(), request.name(), request.description(),
-                    request.productIdea(), request.templateId(), ProjectStatus.ACTIVE, "created",
+                    request.productIdea(), templateId, ProjectStatus.ACTIVE, "created",
                     request.requestId(), c.now(), c.now(), null));
             c.emit(EventTypes.WORKFLOW_EVENT, p.id(), null, null, null, Json.object(
                     "event", "project_created",
                     "project_id", p.id().toString(),
                     "name", p.name(),
-                    "message", "Project '" + p.name() + "' created with " + request.tasks().size() + " tasks",
-                    "task_count", request.tasks().size()));
-            List<String> fields = IntStream.range(0, request.tasks().size()).mapToObj(i -> "tasks[" + i + "]").toList();
-            List<Task> created = taskService.createAll(c, p, request.tasks(), fields, null);
+                    "template_id", templateId,
+                    "message", "Project '" + p.name() + "' created with " + specs.size() + " tasks",
+                    "task_count", specs.size()));
+            List<String> fields = IntStream.range(0, specs.size()).mapToObj(i -> "tasks[" + i + "]").toList();
+            List<Task> created = taskService.createAll(c, p, specs, fields, null);
             return new Created(p, created, completion.count(p.id()));
         });
     }

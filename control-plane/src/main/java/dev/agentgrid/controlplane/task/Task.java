@@ -26,6 +26,7 @@ public record Task(
         int priority,
         String labelSelectorJson,
         boolean requiresApproval,
+        String approvalQuestion,
         int unfinishedDeps,
         @Nullable String workerId,
         @Nullable Instant leaseExpiresAt,
@@ -71,6 +72,7 @@ public record Task(
         private int priority;
         private String labelSelectorJson;
         private boolean requiresApproval;
+        private String approvalQuestion = "";
         private int unfinishedDeps;
         private String workerId;
         private Instant leaseExpiresAt;
@@ -108,6 +110,7 @@ public record Task(
             priority = t.priority;
             labelSelectorJson = t.labelSelectorJson;
             requiresApproval = t.requiresApproval;
+            approvalQuestion = t.approvalQuestion;
             unfinishedDeps = t.unfinishedDeps;
             workerId = t.workerId;
             leaseExpiresAt = t.leaseExpiresAt;
@@ -144,6 +147,7 @@ public record Task(
         public Builder priority(int v) { priority = v; return this; }
         public Builder labelSelectorJson(String v) { labelSelectorJson = v; return this; }
         public Builder requiresApproval(boolean v) { requiresApproval = v; return this; }
+        public Builder approvalQuestion(String v) { approvalQuestion = v; return this; }
         public Builder unfinishedDeps(int v) { unfinishedDeps = v; return this; }
         public Builder workerId(String v) { workerId = v; return this; }
         public Builder leaseExpiresAt(Instant v) { leaseExpiresAt = v; return this; }
@@ -170,7 +174,7 @@ public record Task(
         public Task build() {
             return new Task(id, projectId, agentType, instructions, inputJson, status, statusReason, attempt,
                     maxAttempts, retryInitialMs, retryCoefficient, retryMaxMs, timeoutMs, priority,
-                    labelSelectorJson, requiresApproval, unfinishedDeps, workerId, leaseExpiresAt, notBefore,
+                    labelSelectorJson, requiresApproval, approvalQuestion, unfinishedDeps, workerId, leaseExpiresAt, notBefore,
                     progressFraction, progressStage, progressMessage, outputJson, errorMessage, errorRetryable,
                     requestId, createdAt, updatedAt, startedAt, finishedAt);
         }

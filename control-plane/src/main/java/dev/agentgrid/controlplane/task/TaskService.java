@@ -135,15 +135,18 @@ public class TaskService {
             int unfinished = (int) upstream.get(i).stream()
                     .filter(id -> !existing.containsKey(id) || existing.get(id).status() != TaskStatus.COMPLETED)
                     .count();
-            TaskStatus status = s.requiresApproval() ? TaskStatus.WAITING_FOR_HITL : TaskStatus.PENDING;
+            // A gate opens when the task could run: at once, or once its dependencies completed.
+            boolean gateNow = s.requiresApproval() && unfinished == 0;
+            TaskStatus status = gateNow ? TaskStatus.WAITING_FOR_HITL : TaskStatus.PENDING;
             Task t = new Task.Builder()
                     .id(ids.get(i)).projectId(project.id()).agentType(s.agentType()).instructions(s.instructions())
                     .inputJson(s.inputJson()).status(status)
-                    .statusReason(s.requiresApproval() ? "waiting for approval" : unfinished > 0
+                    .statusReason(gateNow ? "waiting for approval" : unfinished > 0
                             ? "waiting for " + unfinished + " dependencies" : "created")
                     .attempt(1).retryPolicy(s.retryPolicy()).timeoutMs(s.timeout().toMillis())
                     .priority(s.priority()).labelSelectorJson(Json.printStringMap(s.labelSelector()))
-                    .requiresApproval(s.requiresApproval()).unfinishedDeps(unfinished)
+                    .requiresApproval(s.requiresApproval()).approvalQuestion(s.approvalQuestion())
+                    .unfinishedDeps(unfinished)
                     .requestId(specs.size() == 1 ? requestId : null)
                     .createdAt(c.now()).updatedAt(c.now())
                     .build();
@@ -156,7 +159,7 @@ public class TaskService {
             Task t = created.get(i);
             transitions.emitStatusChange(c, t, null);
             if (t.status() == TaskStatus.WAITING_FOR_HITL) {
-                hitl.openGate(c, t, specs.get(i).approvalQuestion());
+                hitl.openGate(c, t);
             }
         }
         return created;
@@ -293,7 +296,7 @@ public class TaskService {
                             .progress(null, null, null));
             if (task.requiresApproval() && !hitl.gatePassed(task.id())) {
                 pending = transitions.apply(c, pending, TaskStatus.WAITING_FOR_HITL, "waiting for approval", b -> b);
-                hitl.openGate(c, pending, null);
+                hitl.openGate(c, pending);
             }
             return pending;
         });

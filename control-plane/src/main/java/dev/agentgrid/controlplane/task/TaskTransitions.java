@@ -89,7 +89,13 @@ public class TaskTransitions {
                                 : down.statusReason())
                         .updatedAt(c.now()).build());
                 if (left == 0 && down.status() == TaskStatus.PENDING) {
-                    c.afterCommit(dispatch::wake);
+                    Task ready = tasks.findById(id).orElseThrow();
+                    if (ready.requiresApproval() && !hitl.gatePassed(id)) {
+                        Task waiting = apply(c, ready, TaskStatus.WAITING_FOR_HITL, "waiting for approval", b -> b);
+                        hitl.openGate(c, waiting);
+                    } else {
+                        c.afterCommit(dispatch::wake);
+                    }
                 }
             }
         }

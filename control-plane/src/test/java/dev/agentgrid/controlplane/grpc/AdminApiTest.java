@@ -27,6 +27,9 @@ import dev.agentgrid.proto.v1.GetHitlRequestRequest;
 import dev.agentgrid.proto.v1.GetProjectRequest;
 import dev.agentgrid.proto.v1.GetProjectResponse;
 import dev.agentgrid.proto.v1.GetTaskRequest;
+import dev.agentgrid.proto.v1.GetWorkflowTemplateRequest;
+import dev.agentgrid.proto.v1.ListWorkflowTemplatesRequest;
+import dev.agentgrid.proto.v1.RenderWorkflowTemplateRequest;
 import dev.agentgrid.proto.v1.GetWorkerRequest;
 import dev.agentgrid.proto.v1.HitlAction;
 import dev.agentgrid.proto.v1.HitlKind;
@@ -162,11 +165,46 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
     }
 
     @Test
-    void nameDefaultsToTheFirstLineOfTheProductIdea() {
+    void aProductIdeaAloneCreatesTheDefaultPipelineNamedAfterItsFirstLine() {
         CreateProjectResponse created = client.projects.createProject(CreateProjectRequest.newBuilder()
                 .setProductIdea("A todo app\nwith reminders").build());
         assertEquals("A todo app", created.getProject().getName());
-        assertEquals(0, created.getTasksCount());
+        assertEquals("default", created.getProject().getTemplateId());
+        assertEquals(List.of("analyst", "architect", "developer", "tester", "deployer"),
+                created.getTasksList().stream().map(Task::getAgentType).toList());
+        assertEquals(TaskStatus.TASK_STATUS_PENDING, created.getTasks(0).getStatus());
+        assertTrue(created.getTasks(0).getInstructions().contains("A todo app\nwith reminders"));
+        Task develop = created.getTasks(2);
+        assertTrue(develop.getRequiresApproval());
+        assertEquals(TaskStatus.TASK_STATUS_PENDING, develop.getStatus(),
+                "the gate opens only when the architect is done");
+        assertEquals(0, client.hitl.listHitlRequests(ListHitlRequestsRequest.newBuilder()
+                .setProjectId(created.getProject().getId()).build()).getRequestsCount());
+        assertEquals(List.of(created.getTasks(1).getId()), develop.getDependsOnList());
+    }
+
+    @Test
+    void workflowTemplatesAreListedDescribedAndRendered() {
+        var list = client.workflows.listWorkflowTemplates(ListWorkflowTemplatesRequest.getDefaultInstance());
+        var listed = list.getTemplatesList().stream().filter(t -> t.getId().equals("default")).findFirst()
+                .orElseThrow();
+        assertTrue(listed.getContent().isEmpty(), "listings carry no source");
+        assertEquals(List.of("analyse", "design", "develop", "test", "deploy"), listed.getSectionsList());
+        var full = client.workflows.getWorkflowTemplate(GetWorkflowTemplateRequest.newBuilder()
+                .setTemplateId("default").build()).getTemplate();
+        assertTrue(full.getContent().contains("agent_type: architect"));
+        assertTrue(full.getVariablesList().stream().anyMatch(v -> v.getName().equals("product_idea") && v.getRequired()));
+        var rendered = client.workflows.renderWorkflowTemplate(RenderWorkflowTemplateRequest.newBuilder()
+                .setTemplateId("default").putVariables("product_idea", "chess club site")
+                .putVariables("tech_stack", "Kotlin").build());
+        assertEquals(5, rendered.getTasksCount());
+        assertTrue(rendered.getTasks(1).getInstructions().contains("Kotlin"));
+        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> client.workflows
+                .renderWorkflowTemplate(RenderWorkflowTemplateRequest.newBuilder().setTemplateId("default").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, missing.getStatus().getCode());
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> client.workflows
+                .getWorkflowTemplate(GetWorkflowTemplateRequest.newBuilder().setTemplateId("nope").build()))
+                .getStatus().getCode());
     }
 
     @Test

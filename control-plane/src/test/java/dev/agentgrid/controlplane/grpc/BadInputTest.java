@@ -123,7 +123,8 @@ abstract class BadInputTest extends ControlPlaneTestBase {
             AgentStatusServiceBlockingStub agents,
             WorkerAdminServiceBlockingStub workers,
             ArtifactServiceBlockingStub artifacts,
-            EventServiceBlockingStub events) {
+            EventServiceBlockingStub events,
+            dev.agentgrid.proto.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub workflows) {
 
         static Stubs of(GrpcClient c) {
             return new Stubs(
@@ -133,7 +134,8 @@ abstract class BadInputTest extends ControlPlaneTestBase {
                     c.agents.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
                     c.workers.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
                     c.artifacts.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
-                    c.events.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS));
+                    c.events.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
+                    c.workflows.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS));
         }
     }
 
@@ -245,7 +247,47 @@ abstract class BadInputTest extends ControlPlaneTestBase {
 
     static Stream<Case> cases() {
         return Stream.of(projectCases(), taskCases(), hitlCases(), agentStatusCases(), workerCases(),
-                artifactCases(), eventCases()).flatMap(List::stream);
+                artifactCases(), eventCases(), workflowCases(), workerAdminCases()).flatMap(List::stream);
+    }
+
+    // ---------------------------------------------------------------- WorkflowService
+
+    static List<Case> workflowCases() {
+        return List.of(
+                invalid("GetWorkflowTemplate without template_id",
+                        (s, f) -> s.workflows().getWorkflowTemplate(
+                                dev.agentgrid.proto.v1.GetWorkflowTemplateRequest.getDefaultInstance()), "template_id"),
+                notFound("GetWorkflowTemplate of an unknown template",
+                        (s, f) -> s.workflows().getWorkflowTemplate(dev.agentgrid.proto.v1.GetWorkflowTemplateRequest
+                                .newBuilder().setTemplateId("no-such-template").build())),
+                invalid("RenderWorkflowTemplate of an unknown template",
+                        (s, f) -> s.workflows().renderWorkflowTemplate(dev.agentgrid.proto.v1
+                                .RenderWorkflowTemplateRequest.newBuilder().setTemplateId("no-such-template").build()),
+                        "template_id"),
+                invalid("RenderWorkflowTemplate without its required variable",
+                        (s, f) -> s.workflows().renderWorkflowTemplate(dev.agentgrid.proto.v1
+                                .RenderWorkflowTemplateRequest.newBuilder().setTemplateId("default").build()),
+                        "variables[product_idea]"),
+                invalid("RenderWorkflowTemplate with a variable the template does not have",
+                        (s, f) -> s.workflows().renderWorkflowTemplate(dev.agentgrid.proto.v1
+                                .RenderWorkflowTemplateRequest.newBuilder().setTemplateId("default")
+                                .putVariables("product_idea", "x").putVariables("colour", "red").build()),
+                        "variables[colour]"),
+                invalid("CreateProject from the default template without a product idea",
+                        (s, f) -> s.projects().createProject(named().setTemplateId("default").build()),
+                        "variables[product_idea]"));
+    }
+
+    // ---------------------------------------------------------------- WorkerAdminService.DrainWorker
+
+    static List<Case> workerAdminCases() {
+        return List.of(
+                invalid("DrainWorker without worker_id",
+                        (s, f) -> s.workers().drainWorker(dev.agentgrid.proto.v1.DrainWorkerRequest.getDefaultInstance()),
+                        "worker_id"),
+                notFound("DrainWorker of an unknown worker",
+                        (s, f) -> s.workers().drainWorker(dev.agentgrid.proto.v1.DrainWorkerRequest.newBuilder()
+                                .setWorkerId("no-such-worker").build())));
     }
 
     // ---------------------------------------------------------------- ProjectService

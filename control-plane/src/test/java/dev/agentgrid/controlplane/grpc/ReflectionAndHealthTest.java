@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class ReflectionAndHealthTest extends ControlPlaneTestBase {
     private static final Set<String> OURS = Set.of("agentgrid.v1.ProjectService", "agentgrid.v1.TaskService",
             "agentgrid.v1.HitlService", "agentgrid.v1.AgentStatusService", "agentgrid.v1.ArtifactService",
-            "agentgrid.v1.EventService", "agentgrid.v1.WorkerAdminService", "agentgrid.v1.WorkerService");
+            "agentgrid.v1.EventService", "agentgrid.v1.WorkerAdminService", "agentgrid.v1.WorkerService",
+            "agentgrid.v1.WorkflowService");
 
     private ServerReflectionResponse askV1(ServerReflectionRequest request) throws Exception {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();

@@ -398,6 +398,33 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void anApprovalGateBehindADependencyOpensOnlyWhenTheDependencyCompleted() throws Exception {
+        String agent = unique("gated");
+        var created = client.projects.createProject(CreateProjectRequest.newBuilder().setName("late gate")
+                .addTasks(TaskSpec.newBuilder().setKey("plan").setAgentType(agent).setInstructions("plan"))
+                .addTasks(TaskSpec.newBuilder().setKey("build").setAgentType(agent).setInstructions("build")
+                        .addDependsOn("plan").setRequiresApproval(true).setApprovalQuestion("Plan OK?"))
+                .build());
+        String build = created.getTasks(1).getId();
+        try (WorkerDriver w = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(unique("w"), 2, agent).build());
+            AssignTask plan = w.next(ConnectResponse::hasAssignTask).getAssignTask();
+            assertEquals(0, client.hitl.listHitlRequests(ListHitlRequestsRequest.newBuilder().setTaskId(build).build())
+                    .getRequestsCount(), "no question before there is a plan");
+            w.send(accepted(plan));
+            w.send(completed(plan.getTaskId(), 1, text("the plan")));
+            awaitStatus(build, TaskStatus.TASK_STATUS_WAITING_FOR_HITL);
+            var gate = client.hitl.listHitlRequests(ListHitlRequestsRequest.newBuilder().setTaskId(build).build())
+                    .getRequests(0);
+            assertEquals("Plan OK?", gate.getQuestion());
+            assertTrue(w.received.poll(500, TimeUnit.MILLISECONDS) == null, "not dispatched before approval");
+            client.hitl.respondHitlRequest(RespondHitlRequestRequest.newBuilder().setRequestId(gate.getId())
+                    .setAction(HitlAction.HITL_ACTION_APPROVE).build());
+            assertEquals(build, w.next(ConnectResponse::hasAssignTask).getAssignTask().getTaskId());
+        }
+    }
+
+    @Test
     void cancellingARunningTaskTellsItsWorkerAndDrainStopsNewWork() throws Exception {
         String agent = unique("drainee");
         String id = unique("w");

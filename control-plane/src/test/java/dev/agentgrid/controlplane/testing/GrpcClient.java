@@ -21,6 +21,7 @@ public final class GrpcClient implements AutoCloseable {
     public final WorkerAdminServiceGrpc.WorkerAdminServiceBlockingStub workers;
     public final ArtifactServiceGrpc.ArtifactServiceBlockingStub artifacts;
     public final EventServiceGrpc.EventServiceBlockingStub events;
+    public final dev.agentgrid.proto.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub workflows;
 
     public GrpcClient(int port) {
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -31,6 +32,7 @@ public final class GrpcClient implements AutoCloseable {
         workers = WorkerAdminServiceGrpc.newBlockingStub(channel);
         artifacts = ArtifactServiceGrpc.newBlockingStub(channel);
         events = EventServiceGrpc.newBlockingStub(channel);
+        workflows = dev.agentgrid.proto.v1.WorkflowServiceGrpc.newBlockingStub(channel);
     }
 
     @Override
