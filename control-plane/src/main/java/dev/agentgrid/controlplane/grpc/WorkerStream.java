@@ -214,7 +214,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
             throw new InvalidArgumentException("heartbeat.metrics", "not representable as JSON: " + e.getMessage());
         }
         java.time.Instant captured = hb.getMetrics().hasCaptureTime()
-                ? ProtoTime.instant(hb.getMetrics().getCaptureTime()) : java.time.Instant.now();
+                ? ProtoTime.instant(hb.getMetrics().getCaptureTime()) : null;
         if (!deps.registry.heartbeat(workerId(), sessionId, metrics, captured)) {
             throw new FailedPreconditionException("session " + sessionId + " is no longer current");
         }
@@ -419,6 +419,12 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     @Override
     public void supersede() {
         close(Status.ABORTED.withDescription("superseded by a newer connection of worker "
+                + registration.workerId()).asRuntimeException());
+    }
+
+    @Override
+    public void expire() {
+        close(Status.UNAVAILABLE.withDescription("lease expired: no heartbeat from worker "
                 + registration.workerId()).asRuntimeException());
     }
 

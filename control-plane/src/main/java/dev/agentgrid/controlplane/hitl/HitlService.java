@@ -13,6 +13,7 @@ import dev.agentgrid.controlplane.task.TaskTransitions;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 /** Reads HITL requests and records a human's answer exactly once. */
@@ -77,22 +78,60 @@ public class HitlService {
                 throw new FailedPreconditionException("HITL request " + id + " is already " + r.status()
                         + "; it can be answered only once");
             }
-            HitlRequest answered = requests.update(r.answered(action.resultingStatus(), action, content,
-                    responder, c.now()));
-            hitl.emitAnswered(c, answered);
-            Task task = tasks.findByIdForUpdate(r.taskId()).orElseThrow();
-            if (r.kind() == HitlKind.APPROVAL_GATE) {
-                releaseGate(c, task, action, content, responder);
-            } else if (task.attempt() == r.attempt() && task.status() == TaskStatus.WAITING_FOR_HITL) {
-                // The agent asked mid-task: it resumes with the answer, now or when its worker is back.
-                String by = responder == null || responder.isEmpty() ? "" : " by " + responder;
-                transitions.apply(c, task, TaskStatus.RUNNING, "answered" + by, b -> b);
-                String worker = task.workerId();
-                HitlDelivery delivery = HitlDelivery.of(answered);
-                c.afterCommit(() -> workers.answer(worker, delivery));
-            }
-            return answered;
+            return answer(c, r, action.resultingStatus(), action, content, responder);
         });
+    }
+
+    /**
+     * Applies the default action of every pending question whose deadline has passed, as if a
+     * human had answered it (status TIMED_OUT).
+     *
+     * @return how many requests expired
+     */
+    public int expireDue(java.time.Instant now) {
+        List<UUID> due = store.read(() -> jdbc.prepareStatement("SELECT id FROM hitl_requests WHERE status = 'PENDING'"
+                + " AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at", ps -> {
+                    ps.setTimestamp(1, java.sql.Timestamp.from(now));
+                    List<UUID> ids = new java.util.ArrayList<>();
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getObject(1, UUID.class));
+                        }
+                    }
+                    return ids;
+                }));
+        int expired = 0;
+        for (UUID id : due) {
+            Boolean done = store.write(c -> {
+                HitlRequest r = requests.findByIdForUpdate(id).orElse(null);
+                if (r == null || r.status() != HitlStatus.PENDING) {
+                    return false;
+                }
+                HitlAction action = r.defaultAction() == null ? HitlAction.REJECT : r.defaultAction();
+                answer(c, r, HitlStatus.TIMED_OUT, action, "no answer in time; default action " + action, "timeout");
+                return true;
+            });
+            expired += done ? 1 : 0;
+        }
+        return expired;
+    }
+
+    private HitlRequest answer(Changes c, HitlRequest r, HitlStatus status, HitlAction action, String content,
+            String responder) {
+        HitlRequest answered = requests.update(r.answered(status, action, content, responder, c.now()));
+        hitl.emitAnswered(c, answered);
+        Task task = tasks.findByIdForUpdate(r.taskId()).orElseThrow();
+        if (r.kind() == HitlKind.APPROVAL_GATE) {
+            releaseGate(c, task, action, content, responder);
+        } else if (task.attempt() == r.attempt() && task.status() == TaskStatus.WAITING_FOR_HITL) {
+            // The agent asked mid-task: it resumes with the answer, now or when its worker is back.
+            String by = responder == null || responder.isEmpty() ? "" : " by " + responder;
+            transitions.apply(c, task, TaskStatus.RUNNING, "answered" + by, b -> b);
+            String worker = task.workerId();
+            HitlDelivery delivery = HitlDelivery.of(answered);
+            c.afterCommit(() -> workers.answer(worker, delivery));
+        }
+        return answered;
     }
 
     private void releaseGate(Changes c, Task task, HitlAction action, String content, String responder) {

@@ -176,6 +176,8 @@ public class AttemptReports {
     /** Ends the current attempt of a locked task as failed, retrying it if the policy allows. */
     public Task failAttempt(Changes c, Task t, String error, boolean retryable) {
         String message = Text.clip(error, 65_536);
+        // Questions of the ended attempt can no longer be answered; a retry asks again.
+        hitl.cancelPending(c, t.id(), "attempt " + t.attempt() + " ended: " + Text.clip(error, 200));
         if (retryable && t.attempt() < t.maxAttempts()) {
             int next = t.attempt() + 1;
             java.time.Instant notBefore = c.now().plus(t.retryPolicy().delayBefore(next));

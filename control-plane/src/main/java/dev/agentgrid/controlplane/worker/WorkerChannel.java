@@ -36,4 +36,7 @@ public interface WorkerChannel {
 
     /** Closes the stream because a newer connection of the same worker took over. */
     void supersede();
+
+    /** Closes the stream because the worker stopped heartbeating (a half-open connection). */
+    void expire();
 }

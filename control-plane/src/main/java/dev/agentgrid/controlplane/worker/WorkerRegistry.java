@@ -49,8 +49,9 @@ public class WorkerRegistry {
      *
      * @return false if the session is no longer the worker's current one
      */
-    public boolean heartbeat(String workerId, UUID sessionId, String metricsJson, Instant capturedAt) {
+    public boolean heartbeat(String workerId, UUID sessionId, String metricsJson, Instant capturedAtOrNull) {
         return store.write(c -> {
+            Instant capturedAt = capturedAtOrNull == null ? c.now() : capturedAtOrNull;
             Worker w = workers.findById(workerId).orElse(null);
             if (w == null || !sessionId.equals(w.sessionId())) {
                 return false;
@@ -112,6 +113,21 @@ public class WorkerRegistry {
                     status == WorkerStatus.OFFLINE ? null : w.sessionId(), w.createdAt(), w.connectedAt(),
                     w.lastHeartbeatAt(), c.now()));
             emitStatus(c, changed, w.status(), reason);
+            return null;
+        });
+    }
+
+    /** Declares a worker lost: OFFLINE whatever its session, with the reason in the event. */
+    public void markLost(String workerId, String reason) {
+        store.write(c -> {
+            Worker w = workers.findById(workerId).orElse(null);
+            if (w == null || w.status() == WorkerStatus.OFFLINE) {
+                return null;
+            }
+            Worker lost = workers.update(new Worker(w.id(), w.name(), w.hostname(), w.version(), w.labelsJson(),
+                    w.agentTypesJson(), w.slots(), WorkerStatus.OFFLINE, w.inventoryJson(), w.metricsJson(), null,
+                    w.createdAt(), w.connectedAt(), w.lastHeartbeatAt(), c.now()));
+            emitStatus(c, lost, w.status(), reason);
             return null;
         });
     }

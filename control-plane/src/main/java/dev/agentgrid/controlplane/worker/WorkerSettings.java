@@ -18,6 +18,9 @@ public class WorkerSettings {
     private Duration metricsRetention = Duration.ofHours(24);
     private Duration metricsHistoryInterval = Duration.ofSeconds(30);
     private String token = "";
+    private Duration restartGrace;
+    private Duration timeoutSlack = Duration.ofSeconds(5);
+    private Duration checkInterval = Duration.ofSeconds(1);
 
     /** How often workers heartbeat (default 5 s). */
     public Duration getHeartbeatInterval() {
@@ -71,6 +74,39 @@ public class WorkerSettings {
 
     public void setToken(String token) {
         this.token = token == null ? "" : token;
+    }
+
+    /**
+     * After the plane starts, how long workers get to reconnect before any is declared lost
+     * (default: one lease), so a restart of the plane causes no mass reassignment.
+     */
+    public Duration getRestartGrace() {
+        return restartGrace == null ? lease() : restartGrace;
+    }
+
+    public void setRestartGrace(Duration restartGrace) {
+        this.restartGrace = restartGrace;
+    }
+
+    /**
+     * Extra time the plane gives an attempt past its timeout before failing it itself; the worker
+     * normally stops the attempt at its deadline first (default 5 s).
+     */
+    public Duration getTimeoutSlack() {
+        return timeoutSlack;
+    }
+
+    public void setTimeoutSlack(Duration timeoutSlack) {
+        this.timeoutSlack = timeoutSlack;
+    }
+
+    /** How often leases, timeouts and HITL deadlines are checked (default 1 s). */
+    public Duration getCheckInterval() {
+        return checkInterval;
+    }
+
+    public void setCheckInterval(Duration checkInterval) {
+        this.checkInterval = checkInterval;
     }
 
     /** How long a worker's leases last without a heartbeat. */

@@ -30,12 +30,17 @@ public abstract class ControlPlaneTestBase {
     protected JdbcOperations jdbc;
     @Inject
     protected Store store;
+    @Inject
+    protected io.micronaut.context.ApplicationContext ctx;
 
     protected GrpcClient client;
 
-    /** The database product this class must run on. */
+    @io.micronaut.context.annotation.Value("${agentgrid.db.url}")
+    protected String databaseUrl;
+
+    /** The database product this class must run on, as its configured URL says. */
     protected String expectedDatabase() {
-        return this instanceof io.micronaut.test.support.TestPropertyProvider ? "PostgreSQL" : "H2";
+        return databaseUrl.startsWith("jdbc:postgresql:") ? "PostgreSQL" : "H2";
     }
 
     @BeforeAll
