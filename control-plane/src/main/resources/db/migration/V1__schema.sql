@@ -187,6 +187,8 @@ CREATE TABLE task_messages (
     -- Output chunk sequence numbers coalesced into this row (0 for chat).
     first_seq     BIGINT      NOT NULL,
     last_seq      BIGINT      NOT NULL,
+    -- For a user's chat message: whether it reached the agent (else it is sent on reconnect).
+    delivered     BOOLEAN     NOT NULL,
     created_at    TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX task_messages_task_idx ON task_messages (task_id, created_at, id);

@@ -111,18 +111,35 @@ public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
         PageToken token = PageToken.decode(req.getPageToken(), "page_token");
         var page = messages.list(id, size, token);
         ListTaskMessagesResponse.Builder b = ListTaskMessagesResponse.newBuilder();
-        page.items().forEach(m -> b.addMessages(dev.agentgrid.proto.v1.TaskMessage.newBuilder()
+        page.items().forEach(m -> b.addMessages(message(m)));
+        if (page.next() != null) {
+            b.setNextPageToken(page.next().encode());
+        }
+        Replies.reply(out, b.build());
+    }
+
+    @Override
+    public void sendTaskMessage(dev.agentgrid.proto.v1.SendTaskMessageRequest req,
+            StreamObserver<dev.agentgrid.proto.v1.SendTaskMessageResponse> out) {
+        Violations v = new Violations();
+        UUID id = v.requireUuid(req.getTaskId(), "task_id");
+        v.requireLength(req.getContent(), "content", 1, Limits.LONG_TEXT);
+        String metadata = TaskProtos.json(req.getMetadata(), "metadata", Limits.METADATA_BYTES, v);
+        v.throwIfAny();
+        var m = messages.send(id, req.getContent(), metadata);
+        Replies.reply(out, dev.agentgrid.proto.v1.SendTaskMessageResponse.newBuilder().setMessage(message(m)).build());
+    }
+
+    private static dev.agentgrid.proto.v1.TaskMessage message(dev.agentgrid.controlplane.task.TaskMessage m) {
+        return dev.agentgrid.proto.v1.TaskMessage.newBuilder()
                 .setId(m.id().toString())
                 .setTaskId(m.taskId().toString())
                 .setAttempt(m.attempt())
                 .setKind(TaskMessageKind.valueOf("TASK_MESSAGE_KIND_" + m.kind().name()))
                 .setContent(m.content())
                 .setMetadata(Json.parseStruct(m.metadataJson()))
-                .setCreateTime(ProtoTime.timestamp(m.createdAt()))));
-        if (page.next() != null) {
-            b.setNextPageToken(page.next().encode());
-        }
-        Replies.reply(out, b.build());
+                .setCreateTime(ProtoTime.timestamp(m.createdAt()))
+                .build();
     }
 
     private dev.agentgrid.proto.v1.Task proto(Task t) {

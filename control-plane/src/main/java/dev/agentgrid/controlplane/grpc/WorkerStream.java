@@ -71,7 +71,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     /** What a stream needs from the plane. */
     record Dependencies(WorkerRegistry registry, WorkerSessions sessions, WorkerReconciler reconciler,
             AttemptReports reports, WorkerSettings settings, DispatchSignal dispatch, LiveEvents live,
-            HitlRequests hitl, Store store) {
+            HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages) {
     }
 
     private final Dependencies deps;
@@ -198,9 +198,13 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
         send(ConnectResponse.newBuilder().setWelcome(welcome).build());
         rec.cancelled().forEach(c -> cancel(c.taskId(), c.attempt(), "attempt is no longer held by this worker"));
         rec.resent().forEach(this::assign);
+        // What reached the plane for these attempts while the worker was away.
         for (RunningAttempt k : rec.kept()) {
             for (var answered : deps.store.read(() -> deps.hitl.undelivered(k.taskId(), k.attempt()))) {
                 answer(HitlDelivery.of(answered));
+            }
+            for (var m : deps.messages.undelivered(k.taskId(), k.attempt())) {
+                message(dev.agentgrid.controlplane.task.UserMessageDelivery.of(m));
             }
         }
         deps.dispatch.wake();
@@ -408,6 +412,17 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
             deps.hitl.markDelivered(d.requestId());
             return null;
         });
+    }
+
+    @Override
+    public void message(dev.agentgrid.controlplane.task.UserMessageDelivery m) {
+        send(ConnectResponse.newBuilder().setUserMessage(dev.agentgrid.proto.v1.UserMessage.newBuilder()
+                .setTaskId(m.taskId().toString())
+                .setAttempt(m.attempt())
+                .setMessageId(m.messageId().toString())
+                .setContent(m.content())
+                .setMetadata(Json.parseStruct(m.metadataJson()))).build());
+        deps.messages.markDelivered(m.messageId());
     }
 
     @Override

@@ -23,9 +23,9 @@ public class WorkerStreamEndpoint extends WorkerServiceGrpc.WorkerServiceImplBas
 
     public WorkerStreamEndpoint(WorkerRegistry registry, WorkerSessions sessions, WorkerReconciler reconciler,
             AttemptReports reports, WorkerSettings settings, DispatchSignal dispatch, LiveEvents live,
-            HitlRequests hitl, Store store) {
+            HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages) {
         this.deps = new WorkerStream.Dependencies(registry, sessions, reconciler, reports, settings, dispatch, live,
-                hitl, store);
+                hitl, store, messages);
     }
 
     @Override

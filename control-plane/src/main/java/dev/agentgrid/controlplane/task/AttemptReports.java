@@ -221,7 +221,7 @@ public class AttemptReports {
             return;
         }
         jdbc.prepareStatement("INSERT INTO task_messages (id, task_id, attempt, kind, content, metadata_json,"
-                + " first_seq, last_seq, created_at) VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?)", ps -> {
+                + " first_seq, last_seq, delivered, created_at) VALUES (?, ?, ?, ?, ?, '{}', ?, ?, TRUE, ?)", ps -> {
                     ps.setObject(1, Ids.next());
                     ps.setObject(2, t.id());
                     ps.setInt(3, attempt);

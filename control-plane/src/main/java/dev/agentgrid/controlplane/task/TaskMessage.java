@@ -10,6 +10,7 @@ import java.util.UUID;
  *
  * @param firstSeq first output chunk sequence number in this row (0 for chat)
  * @param lastSeq last output chunk sequence number in this row (0 for chat)
+ * @param delivered for a user's message, whether it reached the agent
  */
 @MappedEntity("task_messages")
 public record TaskMessage(
@@ -21,5 +22,6 @@ public record TaskMessage(
         String metadataJson,
         long firstSeq,
         long lastSeq,
+        boolean delivered,
         Instant createdAt) {
 }

@@ -28,6 +28,9 @@ public interface WorkerChannel {
     /** Tells the worker to stop an attempt. */
     void cancel(UUID taskId, int attempt, String reason);
 
+    /** Delivers a user's chat message to the agent. */
+    void message(dev.agentgrid.controlplane.task.UserMessageDelivery message);
+
     /** Delivers a human's answer to the agent that asked. */
     void answer(dev.agentgrid.controlplane.hitl.HitlDelivery delivery);
 

@@ -45,6 +45,11 @@ public class WorkerSessions implements WorkerCommands {
     }
 
     @Override
+    public void message(String workerId, dev.agentgrid.controlplane.task.UserMessageDelivery message) {
+        get(workerId).ifPresent(ch -> ch.message(message));
+    }
+
+    @Override
     public void answer(String workerId, dev.agentgrid.controlplane.hitl.HitlDelivery delivery) {
         get(workerId).ifPresent(ch -> ch.answer(delivery));
     }

@@ -247,7 +247,7 @@ abstract class BadInputTest extends ControlPlaneTestBase {
 
     static Stream<Case> cases() {
         return Stream.of(projectCases(), taskCases(), hitlCases(), agentStatusCases(), workerCases(),
-                artifactCases(), eventCases(), workflowCases(), workerAdminCases()).flatMap(List::stream);
+                artifactCases(), eventCases(), workflowCases(), workerAdminCases(), chatCases()).flatMap(List::stream);
     }
 
     // ---------------------------------------------------------------- WorkflowService
@@ -276,6 +276,25 @@ abstract class BadInputTest extends ControlPlaneTestBase {
                 invalid("CreateProject from the default template without a product idea",
                         (s, f) -> s.projects().createProject(named().setTemplateId("default").build()),
                         "variables[product_idea]"));
+    }
+
+    // ---------------------------------------------------------------- TaskService.SendTaskMessage
+
+    static List<Case> chatCases() {
+        return List.of(
+                invalid("SendTaskMessage without task_id or content",
+                        (s, f) -> s.tasks().sendTaskMessage(
+                                dev.agentgrid.proto.v1.SendTaskMessageRequest.getDefaultInstance()),
+                        "task_id", "content"),
+                notFound("SendTaskMessage to an unknown task",
+                        (s, f) -> s.tasks().sendTaskMessage(dev.agentgrid.proto.v1.SendTaskMessageRequest.newBuilder()
+                                .setTaskId(UNKNOWN_ID).setContent("hi").build())),
+                failedPrecondition("SendTaskMessage to a task that is not running",
+                        (s, f) -> s.tasks().sendTaskMessage(dev.agentgrid.proto.v1.SendTaskMessageRequest.newBuilder()
+                                .setTaskId(f.pendingTask()).setContent("hi").build())),
+                invalid("SendTaskMessage with 65,537 characters",
+                        (s, f) -> s.tasks().sendTaskMessage(dev.agentgrid.proto.v1.SendTaskMessageRequest.newBuilder()
+                                .setTaskId(f.pendingTask()).setContent(text(65_537)).build()), "content"));
     }
 
     // ---------------------------------------------------------------- WorkerAdminService.DrainWorker

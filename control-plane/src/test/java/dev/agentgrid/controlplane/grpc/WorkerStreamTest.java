@@ -425,6 +425,35 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void aUsersChatMessageReachesTheAgentAndTheConversationReadsBackInOrder() throws Exception {
+        String agent = unique("chatty");
+        Task created = createTask(project(), spec(agent));
+        try (WorkerDriver w = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(unique("w"), 1, agent).build());
+            AssignTask a = w.next(ConnectResponse::hasAssignTask).getAssignTask();
+            w.send(accepted(a));
+            awaitStatus(created.getId(), TaskStatus.TASK_STATUS_RUNNING);
+            var sent = client.tasks.sendTaskMessage(dev.agentgrid.proto.v1.SendTaskMessageRequest.newBuilder()
+                    .setTaskId(created.getId()).setContent("please add tests").build()).getMessage();
+            assertEquals(TaskMessageKind.TASK_MESSAGE_KIND_USER, sent.getKind());
+            var delivered = w.next(ConnectResponse::hasUserMessage).getUserMessage();
+            assertEquals("please add tests", delivered.getContent());
+            assertEquals(sent.getId(), delivered.getMessageId());
+            w.send(ConnectRequest.newBuilder().setTaskOutput(TaskOutput.newBuilder().setTaskId(created.getId())
+                    .setAttempt(1).addChunks(OutputChunk.newBuilder().setSequence(1)
+                            .setStream(OutputStream.OUTPUT_STREAM_AGENT).setText("Sure, "))
+                    .addChunks(OutputChunk.newBuilder().setSequence(2).setStream(OutputStream.OUTPUT_STREAM_AGENT)
+                            .setText("adding tests."))).build());
+            var conversation = Poll.until(() -> client.tasks.listTaskMessages(ListTaskMessagesRequest.newBuilder()
+                    .setTaskId(created.getId()).build()).getMessagesList(), l -> l.size() == 2, WAIT);
+            assertEquals(List.of("please add tests", "Sure, adding tests."),
+                    conversation.stream().map(TaskMessage::getContent).toList());
+            assertEquals(List.of(TaskMessageKind.TASK_MESSAGE_KIND_USER, TaskMessageKind.TASK_MESSAGE_KIND_AGENT),
+                    conversation.stream().map(TaskMessage::getKind).toList());
+        }
+    }
+
+    @Test
     void cancellingARunningTaskTellsItsWorkerAndDrainStopsNewWork() throws Exception {
         String agent = unique("drainee");
         String id = unique("w");
