@@ -80,6 +80,17 @@ CREATE TABLE context_artifacts (
 );
 CREATE INDEX context_artifacts_project_idx ON context_artifacts (project_id, created_at, id);
 
+-- A project's packed artifacts: the ZIP offered for download (base64), replaced on regeneration.
+CREATE TABLE project_archives (
+    project_id UUID PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE,
+    file_name  VARCHAR(255) NOT NULL,
+    size_bytes BIGINT       NOT NULL,
+    file_count INTEGER      NOT NULL,
+    sha256     VARCHAR(64)  NOT NULL,
+    content    TEXT         NOT NULL,
+    created_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
 CREATE TABLE hitl_requests (
     id               UUID PRIMARY KEY,
     task_id          UUID         NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,

@@ -12,6 +12,8 @@ public final class EventTypes {
     public static final String HITL_RESPONSE = "hitl_response";
     /** An artifact or archive was stored (durable). */
     public static final String ARTIFACT_CREATED = "artifact_created";
+    /** A project's artifacts and archive were deleted (durable). */
+    public static final String ARTIFACTS_DELETED = "artifacts_deleted";
     /** A project was created, completed, failed or cancelled (durable). */
     public static final String WORKFLOW_EVENT = "workflow_event";
     /** A worker changed connection state (durable). */

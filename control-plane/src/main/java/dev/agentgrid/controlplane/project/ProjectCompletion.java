@@ -10,16 +10,20 @@ import java.util.UUID;
 
 /**
  * Counts a project's tasks and ends an ACTIVE project once every task is terminal: COMPLETED if
- * none failed, FAILED otherwise, with {@code workflow_event} saying so.
+ * none failed, FAILED otherwise, with {@code workflow_event} saying so, then packs its artifacts
+ * into the project's ZIP ({@code artifact_created}).
  */
 @Singleton
 public class ProjectCompletion {
     private final JdbcOperations jdbc;
     private final ProjectRepository projects;
+    private final dev.agentgrid.controlplane.artifact.ProjectArchives archives;
 
-    public ProjectCompletion(JdbcOperations jdbc, ProjectRepository projects) {
+    public ProjectCompletion(JdbcOperations jdbc, ProjectRepository projects,
+            dev.agentgrid.controlplane.artifact.ProjectArchives archives) {
         this.jdbc = jdbc;
         this.projects = projects;
+        this.archives = archives;
     }
 
     /** Checks the project once, at the end of the current transaction. */
@@ -92,6 +96,10 @@ public class ProjectCompletion {
                 "message", "Project '" + p.name() + "' " + status.name().toLowerCase(java.util.Locale.ROOT) + ": "
                         + reason,
                 "completed_at", c.now()));
+        if (status == ProjectStatus.COMPLETED || status == ProjectStatus.FAILED) {
+            // Packing reads every artifact: it runs after the commit, in its own transaction.
+            c.afterCommit(() -> archives.generate(p.id()));
+        }
         return ended;
     }
 }
