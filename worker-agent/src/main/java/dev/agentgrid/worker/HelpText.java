@@ -3,6 +3,9 @@ package dev.agentgrid.worker;
 /** The text of {@code --help}, generated from {@link WorkerOption}. */
 final class HelpText {
 
+  private static final int WIDTH = 96;
+  private static final String INDENT = "      ";
+
   private HelpText() {
   }
 
@@ -18,7 +21,7 @@ final class HelpText {
         .append("Options:\n");
     for (WorkerOption option : WorkerOption.values()) {
       text.append("  ").append(option.flag()).append(' ').append(option.valueName()).append('\n');
-      text.append("      ").append(option.description()).append('\n');
+      wrap(text, option.description());
       text.append("      env ").append(option.envVar())
           .append(", file key ").append(option.fileKey())
           .append(", default ").append(option.defaultText()).append('\n');
@@ -31,5 +34,18 @@ final class HelpText {
         .append("Exit codes: 0 after a clean shutdown, 1 if the worker cannot start,"
             + " 2 for a bad option.\n");
     return text.toString();
+  }
+
+  /** Appends {@code words} indented, wrapped at {@link #WIDTH} columns. */
+  private static void wrap(StringBuilder text, String words) {
+    StringBuilder line = new StringBuilder(INDENT);
+    for (String word : words.split(" ")) {
+      if (line.length() > INDENT.length() && line.length() + 1 + word.length() > WIDTH) {
+        text.append(line).append('\n');
+        line = new StringBuilder(INDENT);
+      }
+      line.append(line.length() > INDENT.length() ? " " : "").append(word);
+    }
+    text.append(line).append('\n');
   }
 }

@@ -59,7 +59,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         boolean clean = agent.shutdown("SIGTERM");
-        log.info("stopped{}", clean ? "" : " (some work was cut short; see above)");
+        log.info("stopped{}", clean ? "" : " (see the warnings above)");
       } catch (InterruptedException | RuntimeException e) {
         log.error("shutdown failed", e);
       } finally {

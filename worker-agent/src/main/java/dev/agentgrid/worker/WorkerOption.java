@@ -50,7 +50,12 @@ public enum WorkerOption {
   /** Config file. */
   CONFIG("config", "FILE",
       "Java properties file with any of these settings, keys as the long option names"
-          + " (command.TYPE=CMDLINE for commands).", "none", (b, v) -> { }),
+          + " (command.TYPE=CMDLINE for commands).", "none", (b, v) -> { }) {
+    @Override
+    public String fileKey() {
+      return "(none: a file cannot name another)";
+    }
+  },
   /** Command per agent type. */
   COMMAND("command", "TYPE=CMDLINE",
       "Runs tasks of agent type TYPE with /bin/sh -c CMDLINE and the JSON-lines protocol;"

@@ -4,6 +4,7 @@ import com.google.protobuf.util.Durations;
 import dev.agentgrid.proto.v1.ConnectRequest;
 import dev.agentgrid.proto.v1.ConnectResponse;
 import dev.agentgrid.proto.v1.Draining;
+import dev.agentgrid.proto.v1.Heartbeat;
 import dev.agentgrid.proto.v1.Welcome;
 import dev.agentgrid.proto.v1.WorkerServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -13,8 +14,10 @@ import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,11 @@ public final class PlaneConnection {
   private final ExecutorService sendExecutor = Executors.newSingleThreadExecutor(named("send"));
   private final ExecutorService dispatchExecutor =
       Executors.newSingleThreadExecutor(named("dispatch"));
+  // Metrics are read off the timer thread: a slow source (a hung nvidia-smi) must not delay
+  // kill graces and output flushes, and a heartbeat still being built is not started twice.
+  private final ExecutorService heartbeatExecutor =
+      Executors.newSingleThreadExecutor(named("heartbeat"));
+  private final AtomicBoolean buildingHeartbeat = new AtomicBoolean();
   private final SessionEvents events = new SessionEvents();
   // Guarded by this.
   private State state = State.IDLE;
@@ -174,7 +182,13 @@ public final class PlaneConnection {
     }
     sendExecutor.shutdown();
     dispatchExecutor.shutdown();
-    LOG.info("disconnected from {}{}", target, flushed && clean ? "" : " (not cleanly)");
+    heartbeatExecutor.shutdown();
+    int unsent = queue.size();
+    if (flushed && clean) {
+      LOG.info("disconnected from {}", target);
+    } else {
+      LOG.warn("disconnected from {} without a clean close; {} message(s) not sent", target, unsent);
+    }
     return flushed && clean;
   }
 
@@ -239,13 +253,27 @@ public final class PlaneConnection {
         return;
       }
     }
-    try {
-      queue.offerControl(ConnectRequest.newBuilder().setHeartbeat(delegate.heartbeat()).build());
-    } finally {
-      synchronized (this) {
-        if (session == current && !session.isEnded() && !closing) {
-          heartbeatTimer = scheduler.schedule(() -> heartbeat(session), heartbeatInterval);
-        }
+    if (buildingHeartbeat.compareAndSet(false, true)) {
+      try {
+        heartbeatExecutor.execute(() -> {
+          try {
+            Heartbeat heartbeat = delegate.heartbeat();
+            if (!session.isEnded()) {
+              queue.offerControl(ConnectRequest.newBuilder().setHeartbeat(heartbeat).build());
+            }
+          } finally {
+            buildingHeartbeat.set(false);
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        buildingHeartbeat.set(false);
+      }
+    } else {
+      LOG.warn("the previous heartbeat is still being built; skipping one (slow metric source?)");
+    }
+    synchronized (this) {
+      if (session == current && !session.isEnded() && !closing) {
+        heartbeatTimer = scheduler.schedule(() -> heartbeat(session), heartbeatInterval);
       }
     }
   }
@@ -272,6 +300,13 @@ public final class PlaneConnection {
         : status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription())
             + (status.getCause() == null || status.getCause().getMessage() == null ? ""
                 : " (" + status.getCause().getMessage() + ")");
+    if (status.getCode() == Status.Code.UNAUTHENTICATED
+        || status.getCode() == Status.Code.PERMISSION_DENIED) {
+      // Retrying cannot fix this by itself, but the operator may fix the plane's side meanwhile.
+      LOG.error("the control plane at {} refused this worker ({}): check --token / AGENTGRID_TOKEN;"
+          + " retrying in {} ms", target, why, delay.toMillis());
+      return;
+    }
     LOG.warn("{} to {} ended ({}); reconnecting in {} ms",
         session.isWelcomed() ? "session" : "connection attempt", target, why, delay.toMillis());
   }

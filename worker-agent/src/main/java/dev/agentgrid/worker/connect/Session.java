@@ -85,7 +85,7 @@ final class Session implements ClientResponseObserver<ConnectRequest, ConnectRes
 
   /** Sends a message at once, ahead of the queue: only Hello, before anything else. */
   void sendFirst(ConnectRequest message) {
-    sendExecutor.execute(() -> {
+    send(() -> {
       if (!ended) {
         requests.onNext(message);
       }
@@ -119,7 +119,7 @@ final class Session implements ClientResponseObserver<ConnectRequest, ConnectRes
 
   /** Ends the worker's side of the stream cleanly, after everything already pumped. */
   void halfClose() {
-    sendExecutor.execute(() -> {
+    send(() -> {
       if (!ended && !halfClosed) {
         halfClosed = true;
         requests.onCompleted();
@@ -138,6 +138,15 @@ final class Session implements ClientResponseObserver<ConnectRequest, ConnectRes
   /** Waits until the stream has ended, for at most {@code millis}. */
   boolean awaitEnd(long millis) throws InterruptedException {
     return endedLatch.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private void send(Runnable action) {
+    try {
+      sendExecutor.execute(action);
+    } catch (RejectedExecutionException e) {
+      // The worker is shutting down and cancels the stream anyway.
+      cancel("worker shutting down");
+    }
   }
 
   private void dispatch(Runnable action) {

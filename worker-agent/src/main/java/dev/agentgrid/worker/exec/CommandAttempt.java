@@ -235,10 +235,10 @@ final class CommandAttempt implements AttemptExecution {
         }
         artifact.setBinary(ByteString.copyFrom(Files.readAllBytes(file)));
       }
+      if (contentBytes(artifact) > MAX_ARTIFACT_BYTES) {
+        throw new IOException("content is larger than 16 MiB");
+      }
       if (artifact.getContentCase() == TaskArtifact.ContentCase.BINARY) {
-        if (artifact.getBinary().size() > MAX_ARTIFACT_BYTES) {
-          throw new IOException("content is larger than 16 MiB");
-        }
         if (mediaType.isEmpty()) {
           String guessed = URLConnection.guessContentTypeFromName(line.name());
           mediaType = guessed == null ? "application/octet-stream" : guessed;
@@ -251,6 +251,15 @@ final class CommandAttempt implements AttemptExecution {
       return;
     }
     reporter.artifact(artifact.setMediaType(mediaType));
+  }
+
+  private static long contentBytes(TaskArtifact.Builder artifact) {
+    return switch (artifact.getContentCase()) {
+      case TEXT -> Utf8.length(artifact.getText());
+      case JSON -> artifact.getJson().getSerializedSize();
+      case BINARY -> artifact.getBinary().size();
+      default -> 0;
+    };
   }
 
   private static HitlAsk.Builder ask(ProtocolLine.HitlLine line) {

@@ -253,12 +253,14 @@ final class HandlerAttempt implements AttemptExecution, TaskContext {
 
   @Override
   public void artifact(String name, String type, String mediaType, byte[] content) {
+    checkArtifact(name, content.length);
     reporter.artifact(newArtifact(name, type, mediaType, "application/octet-stream")
         .setBinary(ByteString.copyFrom(content)));
   }
 
   @Override
   public void artifact(String name, String type, String mediaType, String text) {
+    checkArtifact(name, Utf8.length(text));
     reporter.artifact(newArtifact(name, type, mediaType, "text/plain; charset=utf-8").setText(text));
   }
 
@@ -271,6 +273,12 @@ final class HandlerAttempt implements AttemptExecution, TaskContext {
   @Override
   public HitlReply ask(String question, List<String> options, String payloadJson,
       Duration timeout, HitlReply.Action defaultAction) throws InterruptedException {
+    if (question == null || question.isEmpty() || question.length() > ProtocolLine.MAX_QUESTION) {
+      throw new IllegalArgumentException("question: 1 to 65,536 characters");
+    }
+    if (options != null && options.size() > ProtocolLine.MAX_OPTIONS) {
+      throw new IllegalArgumentException("options: at most 32");
+    }
     // Ids are numbered per attempt, so a re-asked question after a reconnect keeps its id and the
     // plane opens no second request.
     String askId = "ask-" + askCount.incrementAndGet();
@@ -333,6 +341,17 @@ final class HandlerAttempt implements AttemptExecution, TaskContext {
       target.accept(message);
     } catch (RuntimeException e) {
       LOG.warn("{}: chat message listener failed: {}", reporter.key(), e.toString());
+    }
+  }
+
+  private static void checkArtifact(String name, long bytes) {
+    if (name == null || name.isEmpty() || name.length() > ProtocolLine.MAX_ARTIFACT_NAME
+        || name.contains("/") || name.contains("\\")) {
+      throw new IllegalArgumentException(
+          "artifact name: 1 to 255 characters without path separators");
+    }
+    if (bytes > CommandAttempt.MAX_ARTIFACT_BYTES) {
+      throw new IllegalArgumentException("artifact " + name + ": larger than 16 MiB");
     }
   }
 

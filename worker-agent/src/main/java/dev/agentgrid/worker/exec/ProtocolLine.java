@@ -21,6 +21,8 @@ public sealed interface ProtocolLine {
   int MAX_ASK_ID = 128;
   /** Most suggested answers the contract accepts. */
   int MAX_OPTIONS = 32;
+  /** Longest question the contract accepts. */
+  int MAX_QUESTION = 65_536;
   /** Longest artifact name the contract accepts. */
   int MAX_ARTIFACT_NAME = 255;
 
@@ -143,8 +145,8 @@ public sealed interface ProtocolLine {
       throw new IllegalArgumentException("hitl \"id\" must be 1 to 128 characters");
     }
     String question = requiredString(json, "question");
-    if (question.isEmpty()) {
-      throw new IllegalArgumentException("hitl \"question\" is empty");
+    if (question.isEmpty() || question.length() > MAX_QUESTION) {
+      throw new IllegalArgumentException("hitl \"question\" must be 1 to 65,536 characters");
     }
     List<String> options = new ArrayList<>();
     Value rawOptions = json.getFieldsOrDefault("options", null);

@@ -53,16 +53,32 @@ public interface TaskContext {
   /** Streams agent message text (e.g. an LLM reply as it is generated). */
   void output(String text);
 
-  /** Publishes a binary artifact (at most 16 MiB). */
+  /**
+   * Publishes a binary artifact.
+   *
+   * @param name file name, 1 to 255 characters without path separators
+   * @param type kind, e.g. "spec" or "code"; "file" if null or empty
+   * @param mediaType media type; application/octet-stream if null or empty
+   * @param content at most 16 MiB
+   * @throws IllegalArgumentException if the name or the size is out of bounds
+   */
   void artifact(String name, String type, String mediaType, byte[] content);
 
-  /** Publishes a text artifact (at most 16 MiB). */
+  /**
+   * Publishes a text artifact.
+   *
+   * @param name file name, 1 to 255 characters without path separators
+   * @param type kind, e.g. "spec" or "code"; "file" if null or empty
+   * @param mediaType media type; text/plain if null or empty
+   * @param text at most 16 MiB in UTF-8
+   * @throws IllegalArgumentException if the name or the size is out of bounds
+   */
   void artifact(String name, String type, String mediaType, String text);
 
   /**
    * Asks a human and waits for the answer, for as long as it takes.
    *
-   * @param question the question, as shown to people
+   * @param question the question, as shown to people, 1 to 65,536 characters
    * @param options suggested answers, at most 32; may be empty
    * @param payloadJson context for the human as a JSON object, or null
    * @return the answer

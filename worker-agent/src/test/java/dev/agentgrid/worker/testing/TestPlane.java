@@ -12,6 +12,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,16 @@ public final class TestPlane extends WorkerServiceGrpc.WorkerServiceImplBase {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final List<Stream> streams = new CopyOnWriteArrayList<>();
+  private volatile boolean manualFlowControl;
+
+  /**
+   * Makes streams opened from now on read only the Hello until the test calls
+   * {@link Stream#request}: a plane that falls behind, for flow-control tests.
+   */
+  public TestPlane manualFlowControl() {
+    manualFlowControl = true;
+    return this;
+  }
 
   /** The service with an interceptor that records the authorization header. */
   public ServerServiceDefinition definition() {
@@ -49,6 +60,12 @@ public final class TestPlane extends WorkerServiceGrpc.WorkerServiceImplBase {
   @Override
   public StreamObserver<ConnectRequest> connect(StreamObserver<ConnectResponse> responses) {
     Stream stream = new Stream(responses, AUTHORIZATION.get());
+    if (manualFlowControl) {
+      ServerCallStreamObserver<ConnectResponse> call =
+          (ServerCallStreamObserver<ConnectResponse>) responses;
+      call.disableAutoRequest();
+      call.request(1);
+    }
     streams.add(stream);
     return stream;
   }
@@ -119,6 +136,11 @@ public final class TestPlane extends WorkerServiceGrpc.WorkerServiceImplBase {
     /** Waits for the first matching message. */
     public ConnectRequest awaitFirst(String what, Predicate<ConnectRequest> filter) {
       return await(what, 1, filter).get(0);
+    }
+
+    /** Reads {@code count} more messages from the worker (with manual flow control). */
+    public void request(int count) {
+      ((ServerCallStreamObserver<ConnectResponse>) responses).request(count);
     }
 
     /** Sends a message to the worker. */
