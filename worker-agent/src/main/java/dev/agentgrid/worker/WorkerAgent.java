@@ -72,7 +72,9 @@ public final class WorkerAgent implements SessionDelegate {
   private WorkerAgent(Wiring wiring, String workerId) {
     this.options = wiring.options;
     this.workerId = workerId;
-    this.hostname = wiring.hostname != null ? wiring.hostname : hostname();
+    String host = wiring.hostname != null ? wiring.hostname : hostname();
+    // The contract allows 255 characters; a longer name would get the session refused.
+    this.hostname = host.length() > 255 ? host.substring(0, 255) : host;
     this.inventory = wiring.inventory;
     this.clock = wiring.clock;
     this.metrics = new MetricsCollector(wiring.metricSources, clock);

@@ -38,7 +38,7 @@ public final class WorkerOptions {
   /** Longest token. */
   public static final int MAX_TOKEN_LENGTH = 4096;
   /** Longest label value. */
-  public static final int MAX_LABEL_VALUE_LENGTH = 256;
+  public static final int MAX_LABEL_VALUE_LENGTH = 255;
   /** Default state directory, under the user's home. */
   public static final String DEFAULT_STATE_DIR_NAME = ".agentgrid-worker";
   /** Default time running attempts get to finish after SIGTERM. */

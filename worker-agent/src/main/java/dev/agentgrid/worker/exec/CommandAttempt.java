@@ -1,7 +1,6 @@
 package dev.agentgrid.worker.exec;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Duration;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.Timestamps;
@@ -22,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,13 +36,11 @@ final class CommandAttempt implements AttemptExecution {
   static final int TAIL_CHARS = 4096;
   /** Longest stdout line read whole; longer lines are plain output in pieces. */
   static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
-  /** Largest artifact content the contract accepts. */
-  static final long MAX_ARTIFACT_BYTES = 16L * 1024 * 1024;
   /**
    * How long stdout and stderr may stay open after the agent exited (a background child still holds
    * them) before the attempt ends anyway.
    */
-  static final java.time.Duration PIPE_GRACE = java.time.Duration.ofSeconds(2);
+  static final Duration PIPE_GRACE = Duration.ofSeconds(2);
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandAttempt.class);
 
@@ -53,7 +51,7 @@ final class CommandAttempt implements AttemptExecution {
   private final WorkDirectory directory;
   private final Scheduler scheduler;
   private final Clock clock;
-  private final java.time.Duration stopGrace;
+  private final Duration stopGrace;
   private final String name;
   private final TailBuffer stdoutTail = new TailBuffer(TAIL_CHARS);
   private final TailBuffer stderrTail = new TailBuffer(TAIL_CHARS);
@@ -70,7 +68,7 @@ final class CommandAttempt implements AttemptExecution {
   private Cancellable deadlineTimer = Cancellable.NONE;
 
   CommandAttempt(AssignTask task, AttemptReporter reporter, WorkDirectory directory,
-      Scheduler scheduler, Clock clock, java.time.Duration stopGrace) {
+      Scheduler scheduler, Clock clock, Duration stopGrace) {
     this.task = task;
     this.reporter = reporter;
     this.directory = directory;
@@ -109,7 +107,7 @@ final class CommandAttempt implements AttemptExecution {
     });
     if (task.hasDeadline()) {
       Instant deadline = Instant.ofEpochMilli(Timestamps.toMillis(task.getDeadline()));
-      java.time.Duration left = java.time.Duration.between(clock.instant(), deadline);
+      Duration left = Duration.between(clock.instant(), deadline);
       synchronized (this) {
         deadlineTimer = scheduler.schedule(
             () -> stop(Stop.DEADLINE, "deadline exceeded", stopGrace), left);
@@ -118,7 +116,7 @@ final class CommandAttempt implements AttemptExecution {
   }
 
   @Override
-  public void cancel(String reason, java.time.Duration grace) {
+  public void cancel(String reason, Duration grace) {
     stop(Stop.CANCELLED, reason, grace);
   }
 
@@ -132,7 +130,7 @@ final class CommandAttempt implements AttemptExecution {
     stdin.send(TaskJson.userMessageLine(message));
   }
 
-  private synchronized void stop(Stop why, String reason, java.time.Duration grace) {
+  private synchronized void stop(Stop why, String reason, Duration grace) {
     if (stop != null || ended.get()) {
       return;
     }
@@ -230,12 +228,12 @@ final class CommandAttempt implements AttemptExecution {
         if (!Files.isRegularFile(file)) {
           throw new IOException("no such file");
         }
-        if (Files.size(file) > MAX_ARTIFACT_BYTES) {
+        if (Files.size(file) > ContractLimits.MAX_ARTIFACT_BYTES) {
           throw new IOException("file is larger than 16 MiB");
         }
         artifact.setBinary(ByteString.copyFrom(Files.readAllBytes(file)));
       }
-      if (contentBytes(artifact) > MAX_ARTIFACT_BYTES) {
+      if (contentBytes(artifact) > ContractLimits.MAX_ARTIFACT_BYTES) {
         throw new IOException("content is larger than 16 MiB");
       }
       if (artifact.getContentCase() == TaskArtifact.ContentCase.BINARY) {
@@ -256,7 +254,7 @@ final class CommandAttempt implements AttemptExecution {
   private static long contentBytes(TaskArtifact.Builder artifact) {
     return switch (artifact.getContentCase()) {
       case TEXT -> Utf8.length(artifact.getText());
-      case JSON -> artifact.getJson().getSerializedSize();
+      case JSON -> Utf8.length(Json.print(artifact.getJson()));
       case BINARY -> artifact.getBinary().size();
       default -> 0;
     };
@@ -269,7 +267,7 @@ final class CommandAttempt implements AttemptExecution {
         .addAllOptions(line.options())
         .setPayload(line.payload());
     line.timeoutSeconds().ifPresent(seconds -> ask.setTimeout(HitlTimeout.newBuilder()
-        .setAfter(Duration.newBuilder().setSeconds(seconds))
+        .setAfter(com.google.protobuf.Duration.newBuilder().setSeconds(seconds))
         .setDefaultAction(line.defaultAction())));
     return ask;
   }

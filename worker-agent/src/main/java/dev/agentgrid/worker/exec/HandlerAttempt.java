@@ -253,14 +253,21 @@ final class HandlerAttempt implements AttemptExecution, TaskContext {
 
   @Override
   public void artifact(String name, String type, String mediaType, byte[] content) {
-    checkArtifact(name, content.length);
+    checkArtifact(name, type, mediaType);
+    if (content.length > ContractLimits.MAX_ARTIFACT_BYTES) {
+      throw new IllegalArgumentException("artifact content is larger than 16 MiB");
+    }
     reporter.artifact(newArtifact(name, type, mediaType, "application/octet-stream")
         .setBinary(ByteString.copyFrom(content)));
   }
 
   @Override
   public void artifact(String name, String type, String mediaType, String text) {
-    checkArtifact(name, Utf8.length(text));
+    checkArtifact(name, type, mediaType);
+    String problem = ContractLimits.textProblem(text);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
     reporter.artifact(newArtifact(name, type, mediaType, "text/plain; charset=utf-8").setText(text));
   }
 
@@ -273,11 +280,15 @@ final class HandlerAttempt implements AttemptExecution, TaskContext {
   @Override
   public HitlReply ask(String question, List<String> options, String payloadJson,
       Duration timeout, HitlReply.Action defaultAction) throws InterruptedException {
-    if (question == null || question.isEmpty() || question.length() > ProtocolLine.MAX_QUESTION) {
-      throw new IllegalArgumentException("question: 1 to 65,536 characters");
+    Struct payload = payload(payloadJson);
+    String problem = ContractLimits.askProblem(question, options == null ? 0 : options.size(),
+        payload);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
-    if (options != null && options.size() > ProtocolLine.MAX_OPTIONS) {
-      throw new IllegalArgumentException("options: at most 32");
+    if (timeout != null && (timeout.toSeconds() < 1
+        || timeout.toSeconds() > ContractLimits.MAX_ASK_TIMEOUT_SECONDS)) {
+      throw new IllegalArgumentException("timeout must be 1 s to 30 days");
     }
     // Ids are numbered per attempt, so a re-asked question after a reconnect keeps its id and the
     // plane opens no second request.
@@ -297,11 +308,10 @@ final class HandlerAttempt implements AttemptExecution, TaskContext {
         .setAskId(askId)
         .setQuestion(question)
         .addAllOptions(options == null ? List.of() : options)
-        .setPayload(payload(payloadJson));
+        .setPayload(payload);
     if (timeout != null) {
       ask.setTimeout(HitlTimeout.newBuilder()
-          .setAfter(com.google.protobuf.Duration.newBuilder().setSeconds(
-              Math.max(1, timeout.toSeconds())))
+          .setAfter(com.google.protobuf.Duration.newBuilder().setSeconds(timeout.toSeconds()))
           .setDefaultAction(defaultAction == null ? HitlAction.HITL_ACTION_REJECT
               : HitlAction.valueOf("HITL_ACTION_" + defaultAction.name())));
     }
@@ -344,14 +354,11 @@ final class HandlerAttempt implements AttemptExecution, TaskContext {
     }
   }
 
-  private static void checkArtifact(String name, long bytes) {
-    if (name == null || name.isEmpty() || name.length() > ProtocolLine.MAX_ARTIFACT_NAME
-        || name.contains("/") || name.contains("\\")) {
-      throw new IllegalArgumentException(
-          "artifact name: 1 to 255 characters without path separators");
-    }
-    if (bytes > CommandAttempt.MAX_ARTIFACT_BYTES) {
-      throw new IllegalArgumentException("artifact " + name + ": larger than 16 MiB");
+  private static void checkArtifact(String name, String type, String mediaType) {
+    String problem = ContractLimits.artifactProblem(name, type == null ? "" : type,
+        mediaType == null ? "" : mediaType);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
   }
 

@@ -81,7 +81,9 @@ public final class Json {
       return string(s);
     }
     if (value instanceof Number n) {
-      return number(n.doubleValue());
+      double d = n.doubleValue();
+      // JSON has no NaN or infinities; the plane refuses them.
+      return Double.isNaN(d) || Double.isInfinite(d) ? nullValue() : number(d);
     }
     if (value instanceof Boolean b) {
       return Value.newBuilder().setBoolValue(b).build();

@@ -17,15 +17,6 @@ import java.util.Optional;
  */
 public sealed interface ProtocolLine {
 
-  /** Longest question id the contract accepts. */
-  int MAX_ASK_ID = 128;
-  /** Most suggested answers the contract accepts. */
-  int MAX_OPTIONS = 32;
-  /** Longest question the contract accepts. */
-  int MAX_QUESTION = 65_536;
-  /** Longest artifact name the contract accepts. */
-  int MAX_ARTIFACT_NAME = 255;
-
   /** A line of ordinary output. */
   record Plain(String text) implements ProtocolLine {
   }
@@ -130,24 +121,24 @@ public sealed interface ProtocolLine {
     }
     String name = optionalString(json, "name")
         .orElseGet(() -> path.map(p -> p.substring(p.lastIndexOf('/') + 1)).orElse(""));
-    if (name.isEmpty() || name.length() > MAX_ARTIFACT_NAME || name.contains("/")
-        || name.contains("\\") || name.equals(".") || name.equals("..")) {
-      throw new IllegalArgumentException(
-          "artifact \"name\" must be 1 to 255 characters without path separators");
+    String type = optionalString(json, "type").orElse("file");
+    String mediaType = optionalString(json, "media_type").orElse("");
+    String problem = ContractLimits.artifactProblem(name, type, mediaType);
+    if (problem == null && text.isPresent()) {
+      problem = ContractLimits.textProblem(text.get());
     }
-    return new ArtifactLine(name, optionalString(json, "type").orElse("file"),
-        optionalString(json, "media_type").orElse(""), text, value, binary, path);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return new ArtifactLine(name, type, mediaType, text, value, binary, path);
   }
 
   private static HitlLine hitl(Struct json) {
     String id = requiredString(json, "id");
-    if (id.isEmpty() || id.length() > MAX_ASK_ID) {
+    if (id.isEmpty() || id.length() > ContractLimits.MAX_ASK_ID) {
       throw new IllegalArgumentException("hitl \"id\" must be 1 to 128 characters");
     }
     String question = requiredString(json, "question");
-    if (question.isEmpty() || question.length() > MAX_QUESTION) {
-      throw new IllegalArgumentException("hitl \"question\" must be 1 to 65,536 characters");
-    }
     List<String> options = new ArrayList<>();
     Value rawOptions = json.getFieldsOrDefault("options", null);
     if (rawOptions != null) {
@@ -159,9 +150,6 @@ public sealed interface ProtocolLine {
           throw new IllegalArgumentException("hitl \"options\" must be an array of strings");
         }
         options.add(option.getStringValue());
-      }
-      if (options.size() > MAX_OPTIONS) {
-        throw new IllegalArgumentException("hitl \"options\": at most 32");
       }
     }
     Struct payload = Struct.getDefaultInstance();
@@ -175,10 +163,15 @@ public sealed interface ProtocolLine {
     Optional<Long> timeout = Optional.empty();
     if (json.containsFields("timeout_seconds")) {
       double seconds = requiredNumber(json, "timeout_seconds");
-      if (seconds < 1) {
-        throw new IllegalArgumentException("hitl \"timeout_seconds\" must be at least 1");
+      if (seconds < 1 || seconds > ContractLimits.MAX_ASK_TIMEOUT_SECONDS) {
+        throw new IllegalArgumentException(
+            "hitl \"timeout_seconds\" must be 1 to 2592000 (30 days)");
       }
       timeout = Optional.of((long) seconds);
+    }
+    String problem = ContractLimits.askProblem(question, options.size(), payload);
+    if (problem != null) {
+      throw new IllegalArgumentException("hitl " + problem);
     }
     // Without a stated default, nobody answering must not count as consent.
     HitlAction defaultAction = optionalString(json, "default_action")

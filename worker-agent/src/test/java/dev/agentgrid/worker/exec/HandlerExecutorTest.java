@@ -109,6 +109,36 @@ class HandlerExecutorTest {
   }
 
   @Test
+  void reportsTheContractWouldRefuseAreRefusedToTheHandler() {
+    start(handler("writer", ctx -> {
+      List<String> refused = new java.util.ArrayList<>();
+      for (Runnable call : List.<Runnable>of(
+          () -> ctx.artifact("../escape", "file", null, "x"),
+          () -> ctx.artifact("ok.txt", "not a type", null, "x"),
+          () -> ctx.artifact("ok.txt", null, null, "nul\0"),
+          () -> ctx.artifact("big.bin", null, null, new byte[16 * 1024 * 1024 + 1]))) {
+        try {
+          call.run();
+        } catch (IllegalArgumentException e) {
+          refused.add(e.getMessage());
+        }
+      }
+      try {
+        ctx.ask("?", java.util.Collections.nCopies(33, "o"), null);
+      } catch (IllegalArgumentException e) {
+        refused.add(e.getMessage());
+      }
+      return TaskOutcome.completed(Map.of("refused", refused.size(), "nan", Double.NaN));
+    }), task());
+
+    Struct output = outbox.awaitResult().getOutput().getStructValue();
+    assertEquals(5, output.getFieldsOrThrow("refused").getNumberValue());
+    assertTrue(output.getFieldsOrThrow("nan").hasNullValue(), "NaN is sent as null");
+    assertFalse(outbox.kinds().contains(MessageCase.TASK_ARTIFACT));
+    assertFalse(outbox.kinds().contains(MessageCase.HITL_ASK));
+  }
+
+  @Test
   void anExceptionFailsTheAttemptAsRetryable() {
     start(handler("writer", ctx -> {
       throw new IllegalStateException("model overloaded");

@@ -88,9 +88,29 @@ class ProtocolLineTest {
       "{\"agentgrid\":\"result\",\"error\":\"x\",\"retryable\":\"yes\"}",
       "{\"agentgrid\":\"teleport\"}",
       "{\"agentgrid\":\"progress\",\"percent\":5,}",
+      "{\"agentgrid\":\"artifact\",\"name\":\"x\",\"type\":\"not a name\",\"text\":\"a\"}",
+      "{\"agentgrid\":\"artifact\",\"name\":\"a\\tb\",\"text\":\"a\"}",
+      "{\"agentgrid\":\"artifact\",\"name\":\"..\",\"text\":\"a\"}",
+      "{\"agentgrid\":\"artifact\",\"name\":\"x\",\"text\":\"nul\\u0000inside\"}",
+      "{\"agentgrid\":\"hitl\",\"id\":\"q\",\"question\":\"?\",\"timeout_seconds\":2592001}",
+      "{\"agentgrid\":\"hitl\",\"id\":\"q\",\"question\":\"\"}",
   })
   void brokenProtocolMessagesAreMalformedNotFatal(String line) {
     assertEquals(line,
         assertInstanceOf(ProtocolLine.Malformed.class, ProtocolLine.parse(line)).text());
+  }
+
+  @Test
+  void questionsOverTheContractLimitsAreMalformed() {
+    String tooManyOptions = "{\"agentgrid\":\"hitl\",\"id\":\"q\",\"question\":\"?\","
+        + "\"options\":[" + "\"o\",".repeat(32) + "\"o\"]}";
+    String bigPayload = "{\"agentgrid\":\"hitl\",\"id\":\"q\",\"question\":\"?\","
+        + "\"payload\":{\"text\":\"" + "x".repeat(1 << 20) + "\"}}";
+
+    assertInstanceOf(ProtocolLine.Malformed.class, ProtocolLine.parse(tooManyOptions));
+    assertInstanceOf(ProtocolLine.Malformed.class, ProtocolLine.parse(bigPayload));
+    assertInstanceOf(ProtocolLine.HitlLine.class, ProtocolLine.parse(
+        "{\"agentgrid\":\"hitl\",\"id\":\"q\",\"question\":\"?\",\"options\":["
+            + "\"o\",".repeat(31) + "\"o\"]}"));
   }
 }
