@@ -33,10 +33,13 @@ import java.util.UUID;
 public class ProjectEndpoint extends ProjectServiceGrpc.ProjectServiceImplBase {
     private final ProjectService projects;
     private final TaskService tasks;
+    private final dev.agentgrid.controlplane.artifact.ProjectArchives archives;
 
-    public ProjectEndpoint(ProjectService projects, TaskService tasks) {
+    public ProjectEndpoint(ProjectService projects, TaskService tasks,
+            dev.agentgrid.controlplane.artifact.ProjectArchives archives) {
         this.projects = projects;
         this.tasks = tasks;
+        this.archives = archives;
     }
 
     @Override
@@ -139,10 +142,12 @@ public class ProjectEndpoint extends ProjectServiceGrpc.ProjectServiceImplBase {
 
     @Override
     public void forceComplete(ForceCompleteRequest req, StreamObserver<ForceCompleteResponse> out) {
-        ProjectService.Summary s = projects.forceComplete(projectId(req.getProjectId()));
+        UUID id = projectId(req.getProjectId());
+        ProjectService.Summary s = projects.forceComplete(id);
+        // Completion packs the archive once the change committed, before forceComplete returns.
         Replies.reply(out, ForceCompleteResponse.newBuilder()
                 .setProject(ProjectProtos.toProto(s.project(), s.completion()))
-                .setArtifactsGenerated(false)
+                .setArtifactsGenerated(archives.find(id).isPresent())
                 .build());
     }
 

@@ -472,6 +472,78 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void aCompletedProjectIsPackedIntoAStructuredZipThatDownloadsInChunksAndCanBeDeleted() throws Exception {
+        String id = client.projects.createProject(CreateProjectRequest.newBuilder().setName("Sock shop")
+                .setProductIdea("Sell socks").addTasks(spec("a", uniqueAgent("analyst"))).build()).getProject().getId();
+        client.artifacts.createArtifact(CreateArtifactRequest.newBuilder().setProjectId(id).setName("spec.md")
+                .setArtifactType("spec").setText("# Socks\n").build());
+        client.artifacts.createArtifact(CreateArtifactRequest.newBuilder().setProjectId(id).setName("spec.md")
+                .setArtifactType("spec").setText("# Socks, revised\n").build());
+        byte[] big = new byte[200_000];
+        new java.util.Random(7).nextBytes(big);
+        client.artifacts.createArtifact(CreateArtifactRequest.newBuilder().setProjectId(id).setName("logo.png")
+                .setBinary(ByteString.copyFrom(big)).build());
+
+        var forced = client.projects.forceComplete(ForceCompleteRequest.newBuilder().setProjectId(id).build());
+        assertTrue(forced.getArtifactsGenerated());
+
+        var download = client.artifacts.downloadArchive(dev.agentgrid.proto.v1.DownloadArchiveRequest.newBuilder()
+                .setProjectId(id).build());
+        var first = download.next();
+        assertTrue(first.hasInfo(), "the description comes first");
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        int chunks = 0;
+        while (download.hasNext()) {
+            var part = download.next();
+            assertTrue(part.getChunk().size() <= 64 * 1024);
+            part.getChunk().writeTo(zip);
+            chunks++;
+        }
+        assertTrue(chunks >= 3, "a 200 KB archive arrives in several chunks");
+        assertEquals(first.getInfo().getSizeBytes(), zip.size());
+        assertEquals(first.getInfo().getSha256(), java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(zip.toByteArray())));
+
+        java.util.Map<String, byte[]> entries = new java.util.TreeMap<>();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.toByteArray()))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        String root = "project-" + id + "/";
+        assertEquals(java.util.Set.of(root + "README.md", root + "project-summary.json", root + "user/spec.md",
+                root + "user/spec-2.md", root + "user/logo.png"), entries.keySet());
+        assertEquals(5, first.getInfo().getFileCount());
+        String readme = new String(entries.get(root + "README.md"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(readme.startsWith("# Sock shop"), readme);
+        assertTrue(readme.contains("Status: **completed**"), readme);
+        assertEquals("# Socks, revised\n", new String(entries.get(root + "user/spec-2.md"),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(java.util.Arrays.equals(big, entries.get(root + "user/logo.png")));
+        var summary = dev.agentgrid.controlplane.common.Json.parseStruct(new String(
+                entries.get(root + "project-summary.json"), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("completed", summary.getFieldsMap().get("status").getStringValue());
+        assertEquals(3, summary.getFieldsMap().get("artifacts").getListValue().getValuesCount());
+
+        var regenerated = client.artifacts.generateArchive(dev.agentgrid.proto.v1.GenerateArchiveRequest.newBuilder()
+                .setProjectId(id).build()).getArchive();
+        assertEquals(first.getInfo().getSha256(), regenerated.getSha256(), "the same project packs the same bytes");
+        List<String> types = eventsAfter(0, id).stream().map(Event::getEventType).toList();
+        assertTrue(types.contains("artifact_created"));
+
+        var deleted = client.artifacts.deleteArtifacts(dev.agentgrid.proto.v1.DeleteArtifactsRequest.newBuilder()
+                .setProjectId(id).build());
+        assertEquals(4, deleted.getDeletedCount(), "three artifacts and the archive");
+        assertTrue(deleted.getFreedBytes() > 200_000);
+        assertEquals(0, client.artifacts.listArtifacts(ListArtifactsRequest.newBuilder().setProjectId(id).build())
+                .getArtifactsCount());
+        assertEquals("artifacts_deleted", eventsAfter(0, id).get(eventsAfter(0, id).size() - 1).getEventType());
+        var cleaned = client.artifacts.cleanupArtifacts(dev.agentgrid.proto.v1.CleanupArtifactsRequest.newBuilder()
+                .setMaxAge(com.google.protobuf.Duration.newBuilder().setSeconds(3600)).build());
+        assertEquals(0, cleaned.getDeletedCount(), "nothing is an hour old here");
+    }
+
+    @Test
     void workersAreEmptyUntilWorkersConnectAndUnknownOnesAreNotFound() {
         assertEquals(0, client.workers.listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersCount());
         assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> client.workers

@@ -247,7 +247,7 @@ abstract class BadInputTest extends ControlPlaneTestBase {
 
     static Stream<Case> cases() {
         return Stream.of(projectCases(), taskCases(), hitlCases(), agentStatusCases(), workerCases(),
-                artifactCases(), eventCases(), workflowCases(), workerAdminCases(), chatCases()).flatMap(List::stream);
+                artifactCases(), eventCases(), workflowCases(), workerAdminCases(), chatCases(), archiveCases()).flatMap(List::stream);
     }
 
     // ---------------------------------------------------------------- WorkflowService
@@ -295,6 +295,35 @@ abstract class BadInputTest extends ControlPlaneTestBase {
                 invalid("SendTaskMessage with 65,537 characters",
                         (s, f) -> s.tasks().sendTaskMessage(dev.agentgrid.proto.v1.SendTaskMessageRequest.newBuilder()
                                 .setTaskId(f.pendingTask()).setContent(text(65_537)).build()), "content"));
+    }
+
+    // ---------------------------------------------------------------- ArtifactService archives
+
+    static List<Case> archiveCases() {
+        return List.of(
+                invalid("GenerateArchive without project_id",
+                        (s, f) -> s.artifacts().generateArchive(
+                                dev.agentgrid.proto.v1.GenerateArchiveRequest.getDefaultInstance()), "project_id"),
+                notFound("GenerateArchive of an unknown project",
+                        (s, f) -> s.artifacts().generateArchive(dev.agentgrid.proto.v1.GenerateArchiveRequest
+                                .newBuilder().setProjectId(UNKNOWN_ID).build())),
+                invalid("DownloadArchive with a malformed project_id",
+                        (s, f) -> s.artifacts().downloadArchive(dev.agentgrid.proto.v1.DownloadArchiveRequest
+                                .newBuilder().setProjectId(MALFORMED_ID).build()).hasNext(), "project_id"),
+                notFound("DownloadArchive of an unknown project",
+                        (s, f) -> s.artifacts().downloadArchive(dev.agentgrid.proto.v1.DownloadArchiveRequest
+                                .newBuilder().setProjectId(UNKNOWN_ID).build()).hasNext()),
+                notFound("DeleteArtifacts of an unknown project",
+                        (s, f) -> s.artifacts().deleteArtifacts(dev.agentgrid.proto.v1.DeleteArtifactsRequest
+                                .newBuilder().setProjectId(UNKNOWN_ID).build())),
+                invalid("CleanupArtifacts with max_age 30 minutes",
+                        (s, f) -> s.artifacts().cleanupArtifacts(dev.agentgrid.proto.v1.CleanupArtifactsRequest
+                                .newBuilder().setMaxAge(com.google.protobuf.Duration.newBuilder().setSeconds(1800))
+                                .build()), "max_age"),
+                invalid("CleanupArtifacts with a negative max_age",
+                        (s, f) -> s.artifacts().cleanupArtifacts(dev.agentgrid.proto.v1.CleanupArtifactsRequest
+                                .newBuilder().setMaxAge(com.google.protobuf.Duration.newBuilder().setSeconds(-5))
+                                .build()), "max_age"));
     }
 
     // ---------------------------------------------------------------- WorkerAdminService.DrainWorker
