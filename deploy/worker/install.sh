@@ -73,3 +73,8 @@ if [ -z "$PREFIX" ]; then
   systemctl --no-pager status agentgrid-worker.service || true
 fi
 echo "installed: config $CONFIG, state /var/lib/agentgrid-worker, unit agentgrid-worker.service"
+if ! grep -q '^command\.' "$CONFIG"; then
+  echo "NOTE: $CONFIG has no command.<type>=... line yet. Every agent type needs one (or a Java"
+  echo "      TaskHandler on the classpath); until then the worker exits with code 2 and systemd"
+  echo "      does not restart it. Add the lines, then: systemctl restart agentgrid-worker"
+fi

@@ -438,6 +438,14 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     }
 
     @Override
+    public void shutdown() {
+        synchronized (queue) {
+            closeLocked(Status.UNAVAILABLE.withDescription("control plane shutting down; reconnect")
+                    .asRuntimeException());
+        }
+    }
+
+    @Override
     public void expire() {
         close(Status.UNAVAILABLE.withDescription("lease expired: no heartbeat from worker "
                 + registration.workerId()).asRuntimeException());

@@ -42,4 +42,7 @@ public interface WorkerChannel {
 
     /** Closes the stream because the worker stopped heartbeating (a half-open connection). */
     void expire();
+
+    /** Closes the stream because the control plane is shutting down. */
+    void shutdown();
 }

@@ -44,6 +44,17 @@ public class WorkerSessions implements WorkerCommands {
         return List.copyOf(byWorker.values());
     }
 
+    /**
+     * Ends every worker stream when the plane shuts down, at once: workers reconnect (to another
+     * replica, or to this one when it is back) instead of waiting for the server's grace period.
+     */
+    @jakarta.annotation.PreDestroy
+    void shutdown() {
+        for (WorkerChannel ch : all()) {
+            ch.shutdown();
+        }
+    }
+
     @Override
     public void message(String workerId, dev.agentgrid.controlplane.task.UserMessageDelivery message) {
         get(workerId).ifPresent(ch -> ch.message(message));

@@ -75,11 +75,14 @@ public final class AttemptManager {
     Optional<AttemptExecutor> executor = executors.forAgentType(task.getAgentType());
     String rejection = null;
     Attempt attempt = null;
+    boolean duplicate = false;
     synchronized (lock) {
-      if (drainingReason != null) {
+      if (active.containsKey(key) || resultPending.contains(key)) {
+        // Sent again (e.g. after a reconnect): it is already ours, so acknowledge it again.
+        // Rejecting would make the plane requeue an attempt this worker is still running.
+        duplicate = true;
+      } else if (drainingReason != null) {
         rejection = "draining";
-      } else if (active.containsKey(key) || resultPending.contains(key)) {
-        rejection = "duplicate: attempt " + key + " is already held by this worker";
       } else if (executor.isEmpty()) {
         rejection = "unknown agent type '" + task.getAgentType() + "'";
       } else if (active.size() >= slots) {
@@ -88,6 +91,12 @@ public final class AttemptManager {
         attempt = new Attempt(new AttemptReporter(key, outbox, scheduler, new Finish()));
         active.put(key, attempt);
       }
+    }
+    if (duplicate) {
+      LOG.info("{} assigned again: already held, acknowledged", key);
+      putEssential(ConnectRequest.newBuilder().setTaskAccepted(TaskAccepted.newBuilder()
+          .setTaskId(key.taskId()).setAttempt(key.attempt())).build());
+      return;
     }
     if (rejection != null) {
       LOG.info("rejected {} ({}): {}", key, task.getAgentType(), rejection);

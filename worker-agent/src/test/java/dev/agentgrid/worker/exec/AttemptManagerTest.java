@@ -97,15 +97,23 @@ class AttemptManagerTest {
   }
 
   @Test
-  void rejectsUnknownAgentTypesDuplicatesAndWorkWhileDraining() {
-    manager.assign(assign("a", 1, "coder"));
-    manager.assign(assign("a", 1, "coder"));
+  void rejectsUnknownAgentTypesAndWorkWhileDraining() {
     manager.assign(assign("b", 1, "painter"));
     manager.startDraining("SIGTERM");
     manager.assign(assign("c", 1, "coder"));
 
-    assertEquals(List.of("a: duplicate: attempt a#1 is already held by this worker",
-        "b: unknown agent type 'painter'", "c: draining"), rejections());
+    assertEquals(List.of("b: unknown agent type 'painter'", "c: draining"), rejections());
+  }
+
+  @Test
+  void anAttemptAssignedAgainIsAcknowledgedNotRunTwiceAndNotRejected() {
+    manager.assign(assign("a", 1, "coder"));
+    manager.startDraining("SIGTERM");
+    manager.assign(assign("a", 1, "coder"));
+
+    assertEquals(List.of(), rejections(), "rejecting would make the plane requeue a running attempt");
+    assertEquals(2, outbox.messages().stream().filter(ConnectRequest::hasTaskAccepted).count());
+    assertEquals(1, manager.freeSlots(), "one attempt runs, once");
   }
 
   @Test
