@@ -40,7 +40,7 @@ sleep "$pause"
 # Agent message deltas: what an LLM agent streams as it writes its reply.
 progress 25 thinking "writing a plan"
 printf '{"agentgrid":"message","text":"Here is my plan: "}\n'
-printf '{"agentgrid":"message","text":"read the task, do the work, report.\\n"}\n'
+printf '{"agentgrid":"message","text":"read the task, do the work, report.\\n","done":true}\n'
 sleep "$pause"
 
 # An artifact from a file in the working directory (the worker deletes the directory afterwards).

@@ -244,7 +244,8 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
                 case OUTPUT_STREAM_AGENT -> TaskMessageKind.AGENT;
                 default -> throw new InvalidArgumentException(f + ".stream", "must be STDOUT, STDERR or AGENT");
             };
-            chunks.add(new AttemptReports.OutputChunk(c.getSequence(), kind, c.getText().replace("\u0000", "")));
+            chunks.add(new AttemptReports.OutputChunk(c.getSequence(), kind, c.getText().replace("\u0000", ""),
+                    c.getEndOfMessage()));
         }
         fenced(o.getTaskId(), o.getAttempt(), (id, a) -> deps.reports.output(workerId(), id, a, chunks));
     }

@@ -107,12 +107,18 @@ public class AttemptReports {
                 if (chunk.sequence() <= stored) {
                     continue;
                 }
-                append(c, t, attempt, chunk);
+                if (chunk.text().isEmpty()) {
+                    // A bare end-of-message marker: nothing to store, its sequence is still used.
+                    markSequence(t.id(), attempt, chunk.sequence());
+                } else {
+                    append(c, t, attempt, chunk);
+                }
                 stored = chunk.sequence();
                 c.afterCommit(() -> live.publish(EventTypes.NEW_MESSAGE, t.projectId(), t.id(), workerId,
                         t.agentType(), Json.object("task_id", t.id().toString(), "agent_type", t.agentType(),
                                 "stream", chunk.kind(), "message", chunk.text(), "sequence", chunk.sequence(),
-                                "attempt", attempt, "timestamp", c.now())));
+                                "end_of_message", chunk.endOfMessage(), "attempt", attempt,
+                                "timestamp", c.now())));
             }
             return ReportOutcome.APPLIED;
         });
@@ -199,6 +205,17 @@ public class AttemptReports {
         });
     }
 
+    /** Records that a chunk without text was received, so a re-sent copy is skipped too. */
+    private void markSequence(UUID taskId, int attempt, long sequence) {
+        jdbc.prepareStatement("UPDATE task_messages SET last_seq = ? WHERE id = (SELECT id FROM task_messages"
+                + " WHERE task_id = ? AND attempt = ? ORDER BY created_at DESC, id DESC LIMIT 1)", ps -> {
+                    ps.setLong(1, sequence);
+                    ps.setObject(2, taskId);
+                    ps.setInt(3, attempt);
+                    return ps.executeUpdate();
+                });
+    }
+
     private void append(Changes c, Task t, int attempt, OutputChunk chunk) {
         // Coalesce onto the attempt's latest row when it is of the same kind and still small.
         Object[] last = jdbc.prepareStatement("SELECT id, kind, LENGTH(content) FROM task_messages"
@@ -255,8 +272,8 @@ public class AttemptReports {
         return outcome;
     }
 
-    /** One output chunk as the worker sent it. */
-    public record OutputChunk(long sequence, TaskMessageKind kind, String text) {
+    /** One output chunk as the worker sent it; {@code endOfMessage} closes an agent message. */
+    public record OutputChunk(long sequence, TaskMessageKind kind, String text, boolean endOfMessage) {
     }
 
 }

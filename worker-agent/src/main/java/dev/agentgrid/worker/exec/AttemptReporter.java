@@ -114,6 +114,15 @@ public final class AttemptReporter {
     }
   }
 
+  /** Ends the agent message being streamed; what is waiting goes out at once. */
+  public synchronized void endMessage() {
+    if (finished) {
+      return;
+    }
+    chunker.endMessage();
+    flushOutput();
+  }
+
   /** Reports an artifact; the attempt ids are filled in. Never dropped. */
   public synchronized void artifact(TaskArtifact.Builder artifact) {
     if (finished) {

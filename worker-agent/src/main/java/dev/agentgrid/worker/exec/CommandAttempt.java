@@ -178,6 +178,9 @@ final class CommandAttempt implements AttemptExecution {
       reporter.progress(p.fraction(), p.stage(), p.message());
     } else if (parsed instanceof ProtocolLine.MessageLine m) {
       reporter.output(OutputStream.OUTPUT_STREAM_AGENT, m.text());
+      if (m.done()) {
+        reporter.endMessage();
+      }
     } else if (parsed instanceof ProtocolLine.ArtifactLine a) {
       onArtifact(a, line.text());
     } else if (parsed instanceof ProtocolLine.HitlLine h) {

@@ -252,6 +252,11 @@ final class HandlerAttempt implements AttemptExecution, TaskContext {
   }
 
   @Override
+  public void endMessage() {
+    reporter.endMessage();
+  }
+
+  @Override
   public void artifact(String name, String type, String mediaType, byte[] content) {
     checkArtifact(name, type, mediaType);
     if (content.length > ContractLimits.MAX_ARTIFACT_BYTES) {

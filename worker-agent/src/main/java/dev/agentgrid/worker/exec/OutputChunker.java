@@ -48,6 +48,25 @@ final class OutputChunker {
     return ready;
   }
 
+  /**
+   * Ends the agent message being written: the open agent chunk closes marked as the message's
+   * end (an empty marked chunk if its text went out already).
+   */
+  void endMessage() {
+    if (currentStream == OutputStream.OUTPUT_STREAM_AGENT && current.length() > 0) {
+      closed.add(OutputChunk.newBuilder().setSequence(nextSequence++).setStream(currentStream)
+          .setText(current.toString()).setEndOfMessage(true).build());
+      current.setLength(0);
+      currentStream = null;
+    } else {
+      closeCurrent();
+      closed.add(OutputChunk.newBuilder().setSequence(nextSequence++)
+          .setStream(OutputStream.OUTPUT_STREAM_AGENT).setEndOfMessage(true).build());
+    }
+    // Counted as pending so that the next flush sends it.
+    pendingBytes += 1;
+  }
+
   /** Whether no output is waiting. */
   boolean isEmpty() {
     return pendingBytes == 0;

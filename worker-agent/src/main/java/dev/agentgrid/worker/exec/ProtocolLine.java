@@ -29,8 +29,11 @@ public sealed interface ProtocolLine {
   record ProgressLine(double fraction, String stage, String message) implements ProtocolLine {
   }
 
-  /** {@code {"agentgrid":"message","text":"..."}}: an agent message delta. */
-  record MessageLine(String text) implements ProtocolLine {
+  /**
+   * {@code {"agentgrid":"message","text":"...","done":false}}: an agent message delta;
+   * {@code "done": true} marks the end of the message (e.g. a complete chat reply).
+   */
+  record MessageLine(String text, boolean done) implements ProtocolLine {
   }
 
   /**
@@ -75,7 +78,7 @@ public sealed interface ProtocolLine {
     try {
       return switch (kind.getStringValue()) {
         case "progress" -> progress(json);
-        case "message" -> new MessageLine(requiredString(json, "text"));
+        case "message" -> new MessageLine(optionalString(json, "text").orElse(""), done(json));
         case "artifact" -> artifact(json);
         case "hitl" -> hitl(json);
         case "result" -> result(json);
@@ -204,6 +207,20 @@ public sealed interface ProtocolLine {
       default -> throw new IllegalArgumentException(
           "\"default_action\" must be approve, reject or amend");
     };
+  }
+
+  private static boolean done(Struct json) {
+    Value value = json.getFieldsOrDefault("done", null);
+    if (value == null || value.getKindCase() == Value.KindCase.NULL_VALUE) {
+      if (!json.containsFields("text")) {
+        throw new IllegalArgumentException("\"text\" (a string) is missing");
+      }
+      return false;
+    }
+    if (value.getKindCase() != Value.KindCase.BOOL_VALUE) {
+      throw new IllegalArgumentException("\"done\" must be true or false");
+    }
+    return value.getBoolValue();
   }
 
   private static String requiredString(Struct json, String field) {

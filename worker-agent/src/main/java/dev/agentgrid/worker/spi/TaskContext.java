@@ -53,6 +53,9 @@ public interface TaskContext {
   /** Streams agent message text (e.g. an LLM reply as it is generated). */
   void output(String text);
 
+  /** Marks the end of the agent message being streamed (e.g. a complete chat reply). */
+  void endMessage();
+
   /**
    * Publishes a binary artifact.
    *

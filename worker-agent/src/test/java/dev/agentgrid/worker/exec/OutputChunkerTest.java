@@ -28,6 +28,25 @@ class OutputChunkerTest {
   }
 
   @Test
+  void theEndOfAnAgentMessageClosesItsChunkMarkedAndTheNextMessageStartsANewOne() {
+    OutputChunker chunker = new OutputChunker();
+    chunker.append(OutputStream.OUTPUT_STREAM_AGENT, "Hello, ");
+    chunker.append(OutputStream.OUTPUT_STREAM_AGENT, "world.");
+    chunker.endMessage();
+    chunker.append(OutputStream.OUTPUT_STREAM_AGENT, "Next");
+    List<OutputChunk> batch = chunker.take();
+    assertEquals(List.of("Hello, world.", "Next"), batch.stream().map(OutputChunk::getText).toList());
+    assertEquals(List.of(true, false), batch.stream().map(OutputChunk::getEndOfMessage).toList());
+    assertEquals(List.of(1L, 2L), batch.stream().map(OutputChunk::getSequence).toList());
+
+    chunker.endMessage();
+    List<OutputChunk> marker = chunker.take();
+    assertEquals(1, marker.size(), "an end with no text left is an empty marked chunk");
+    assertEquals("", marker.get(0).getText());
+    assertEquals(true, marker.get(0).getEndOfMessage());
+  }
+
+  @Test
   void sequencesContinueAcrossBatches() {
     OutputChunker chunker = new OutputChunker();
     chunker.append(OutputStream.OUTPUT_STREAM_STDOUT, "one");

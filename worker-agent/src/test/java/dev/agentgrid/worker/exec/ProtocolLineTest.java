@@ -30,6 +30,14 @@ class ProtocolLineTest {
   void messageArtifactHitlAndResultLinesAreRecognised() {
     assertEquals("hi", assertInstanceOf(ProtocolLine.MessageLine.class,
         ProtocolLine.parse("{\"agentgrid\":\"message\",\"text\":\"hi\"}")).text());
+    ProtocolLine.MessageLine end = assertInstanceOf(ProtocolLine.MessageLine.class,
+        ProtocolLine.parse("{\"agentgrid\":\"message\",\"done\":true}"));
+    assertEquals("", end.text());
+    assertEquals(true, end.done());
+    assertInstanceOf(ProtocolLine.Malformed.class, ProtocolLine.parse("{\"agentgrid\":\"message\"}"),
+        "neither text nor done: not a message");
+    assertInstanceOf(ProtocolLine.Malformed.class,
+        ProtocolLine.parse("{\"agentgrid\":\"message\",\"text\":\"x\",\"done\":\"yes\"}"));
 
     ProtocolLine.ArtifactLine artifact = assertInstanceOf(ProtocolLine.ArtifactLine.class,
         ProtocolLine.parse("{\"agentgrid\":\"artifact\",\"name\":\"a.bin\",\"base64\":\"aGk=\"}"));
