@@ -1,0 +1,197 @@
+package dev.agentgrid.bridge.ws;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One socket's outgoing frames, written one at a time: the next frame goes out when the previous
+ * one has reached the socket. A client that stops reading therefore makes frames wait here, not
+ * in Netty, and the live queue is bounded: when it is full the outbox gives up, drops what it
+ * holds and reports the overflow (the session then closes as a slow consumer). Replayed history
+ * is written first and is paced by its producer through {@link #replayBelow}, so it needs no
+ * bound of its own. Thread-safe; writes may start on any thread and continue on the writer's.
+ */
+final class Outbox {
+    /** Writes one frame; the future completes when it has been handed to the socket. */
+    @FunctionalInterface
+    interface Writer {
+        CompletableFuture<?> write(byte[] frame);
+    }
+
+    private final int capacity;
+    private final Writer writer;
+    private final Runnable onOverflow;
+    private final Consumer<Throwable> onWriteError;
+
+    // Guarded by this.
+    private final ArrayDeque<byte[]> replay = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> live = new ArrayDeque<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private boolean writing;
+    private boolean closed;
+
+    Outbox(int capacity, Writer writer, Runnable onOverflow, Consumer<Throwable> onWriteError) {
+        this.capacity = capacity;
+        this.writer = writer;
+        this.onOverflow = onOverflow;
+        this.onWriteError = onWriteError;
+    }
+
+    /**
+     * Queues a live frame.
+     *
+     * @return false if the outbox is closed or just overflowed
+     */
+    boolean offer(byte[] frame) {
+        boolean start = false;
+        boolean overflowed = false;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (live.size() >= capacity) {
+                closeLocked();
+                overflowed = true;
+            } else {
+                live.add(frame);
+                start = startLocked();
+            }
+        }
+        if (overflowed) {
+            releaseWaiters();
+            onOverflow.run();
+            return false;
+        }
+        if (start) {
+            drain();
+        }
+        return true;
+    }
+
+    /** Queues replayed frames ahead of every live frame. */
+    void replay(List<byte[]> frames) {
+        boolean start;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            replay.addAll(frames);
+            start = startLocked();
+        }
+        if (start) {
+            drain();
+        }
+    }
+
+    /** Completes once fewer than {@code frames} replayed frames wait (at once if closed). */
+    CompletableFuture<Void> replayBelow(int frames) {
+        synchronized (this) {
+            if (closed || replay.size() < frames) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Waiter w = new Waiter(frames, new CompletableFuture<>());
+            waiters.add(w);
+            return w.future;
+        }
+    }
+
+    /** Frames waiting, replayed and live. */
+    synchronized int pending() {
+        return replay.size() + live.size();
+    }
+
+    /** Drops everything and refuses further frames. */
+    void close() {
+        synchronized (this) {
+            closeLocked();
+        }
+        releaseWaiters();
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private void closeLocked() {
+        closed = true;
+        replay.clear();
+        live.clear();
+    }
+
+    private boolean startLocked() {
+        if (writing) {
+            return false;
+        }
+        writing = true;
+        return true;
+    }
+
+    /** Writes until the queues are empty or a write is still in flight (its completion resumes). */
+    private void drain() {
+        while (true) {
+            byte[] next;
+            List<CompletableFuture<Void>> ready = new ArrayList<>(0);
+            synchronized (this) {
+                next = closed ? null : replay.poll();
+                if (next == null && !closed) {
+                    next = live.poll();
+                }
+                for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+                    Waiter w = it.next();
+                    if (closed || replay.size() < w.below) {
+                        ready.add(w.future);
+                        it.remove();
+                    }
+                }
+                if (next == null) {
+                    writing = false;
+                }
+            }
+            ready.forEach(f -> f.complete(null));
+            if (next == null) {
+                return;
+            }
+            CompletableFuture<?> written;
+            try {
+                written = writer.write(next);
+            } catch (RuntimeException e) {
+                written = CompletableFuture.failedFuture(e);
+            }
+            if (!written.isDone()) {
+                written.whenComplete((r, err) -> {
+                    if (err != null) {
+                        failed(err);
+                    } else {
+                        drain();
+                    }
+                });
+                return;
+            }
+            if (written.isCompletedExceptionally()) {
+                written.whenComplete((r, err) -> failed(err));
+                return;
+            }
+        }
+    }
+
+    private void failed(Throwable error) {
+        close();
+        onWriteError.accept(error);
+    }
+
+    private void releaseWaiters() {
+        List<Waiter> all;
+        synchronized (this) {
+            all = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        all.forEach(w -> w.future.complete(null));
+    }
+
+    private record Waiter(int below, CompletableFuture<Void> future) {
+    }
+}

@@ -1,0 +1,41 @@
+package dev.agentgrid.bridge.testing;
+
+import dev.agentgrid.proto.v1.AgentStatusServiceGrpc;
+import dev.agentgrid.proto.v1.ArtifactServiceGrpc;
+import dev.agentgrid.proto.v1.EventServiceGrpc;
+import dev.agentgrid.proto.v1.HitlServiceGrpc;
+import dev.agentgrid.proto.v1.ProjectServiceGrpc;
+import dev.agentgrid.proto.v1.TaskServiceGrpc;
+import dev.agentgrid.proto.v1.WorkerAdminServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.concurrent.TimeUnit;
+
+/** A test's own gRPC channel to the control plane, to set up data and check the truth behind the bridge. */
+public final class PlaneClient implements AutoCloseable {
+    public final ManagedChannel channel;
+    public final ProjectServiceGrpc.ProjectServiceBlockingStub projects;
+    public final TaskServiceGrpc.TaskServiceBlockingStub tasks;
+    public final HitlServiceGrpc.HitlServiceBlockingStub hitl;
+    public final AgentStatusServiceGrpc.AgentStatusServiceBlockingStub agents;
+    public final WorkerAdminServiceGrpc.WorkerAdminServiceBlockingStub workers;
+    public final ArtifactServiceGrpc.ArtifactServiceBlockingStub artifacts;
+    public final EventServiceGrpc.EventServiceBlockingStub events;
+
+    public PlaneClient(int port) {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        projects = ProjectServiceGrpc.newBlockingStub(channel);
+        tasks = TaskServiceGrpc.newBlockingStub(channel);
+        hitl = HitlServiceGrpc.newBlockingStub(channel);
+        agents = AgentStatusServiceGrpc.newBlockingStub(channel);
+        workers = WorkerAdminServiceGrpc.newBlockingStub(channel);
+        artifacts = ArtifactServiceGrpc.newBlockingStub(channel);
+        events = EventServiceGrpc.newBlockingStub(channel);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow();
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
