@@ -100,6 +100,25 @@ class WsEventsTest extends BridgeTestBase {
     }
 
     @Test
+    void theFirstFrameSaysWhereTheClientStandsAndTheSocketsLimits() throws Exception {
+        String project = newProject("connected");
+        try (WsClient c = WsClient.connect(ws("project_id=" + project), Map.of())) {
+            Received connected = c.next(r -> true);
+            assertEquals("connected", connected.type());
+            assertEquals("[\"project:" + project + "\"]", connected.dataText("rooms"));
+            long lastSeq = Long.parseLong(connected.dataText("last_seq"));
+            assertTrue(lastSeq >= 1, connected.text());
+            assertEquals("20", connected.dataText("ping_interval_seconds"));
+            assertEquals("60", connected.dataText("idle_timeout_seconds"));
+            assertEquals("65536", connected.dataText("max_frame_bytes"));
+            Task t = newTask(project, "nobody-connected", false);
+            Received first = c.next(Received::durable);
+            assertEquals(t.getId(), first.taskId());
+            assertTrue(first.seq() > lastSeq, "last_seq is a resume point: everything after it follows");
+        }
+    }
+
+    @Test
     void roomsReceiveOnlyTheirEventsAndSubscribeFramesChangeThem() throws Exception {
         String p1 = newProject("room-a");
         String p2 = newProject("room-b");

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentgrid.bridge.testing.BridgeTestBase;
+import dev.agentgrid.bridge.testing.Poll;
+import dev.agentgrid.bridge.testing.ScriptedWorker;
+import dev.agentgrid.proto.v1.AssignTask;
+import dev.agentgrid.proto.v1.GetTaskRequest;
+import dev.agentgrid.proto.v1.OutputStream;
+import dev.agentgrid.proto.v1.TaskStatus;
 import dev.agentgrid.bridge.testing.Received;
 import dev.agentgrid.bridge.testing.WsClient;
 import dev.agentgrid.proto.v1.CancelTaskRequest;
@@ -103,6 +109,35 @@ class WsResumeTest extends BridgeTestBase {
             Received next = again.next(Received::durable);
             assertEquals(live.getId(), next.taskId(), "then live, with no duplicate in between");
             assertTrue(next.seq() > missed.get(missed.size() - 1));
+        }
+    }
+
+    @Test
+    void aClientThatDisconnectsMidRunGetsTheRestOfTheTasksLifeOnResume() throws Exception {
+        try (ScriptedWorker worker = new ScriptedWorker(grpc().channel, "mid-run")) {
+            String project = activeProject("mid-run");
+            Task task = newTask(project, worker.agentType, false);
+            long seen;
+            AssignTask a;
+            try (WsClient first = open("project_id=" + project)) {
+                a = worker.acceptNext();
+                seen = first.next(r -> task.getId().equals(r.taskId()) && "running".equals(r.dataText("status"))).seq();
+            }
+            worker.progress(a, 0.9, "almost");
+            worker.output(a, OutputStream.OUTPUT_STREAM_STDOUT, "done soon\n", false);
+            worker.complete(a, "ok");
+            Poll.until(() -> grpc().tasks.getTask(GetTaskRequest.newBuilder().setTaskId(task.getId()).build())
+                    .getTask().getStatus(), s -> s == TaskStatus.TASK_STATUS_COMPLETED, WAIT);
+            List<Long> missed = truth(seen, project);
+            try (WsClient again = open("project_id=" + project, Map.of("Last-Event-ID", Long.toString(seen)))) {
+                List<Received> durable = new ArrayList<>();
+                while (durable.isEmpty() || durable.get(durable.size() - 1).seq() < missed.get(missed.size() - 1)) {
+                    durable.add(again.next(Received::durable));
+                }
+                assertEquals(missed, durable.stream().map(Received::seq).toList());
+                assertTrue(durable.stream().anyMatch(r -> task.getId().equals(r.taskId())
+                        && "completed".equals(r.dataText("status"))), "the task's completion was replayed");
+            }
         }
     }
 
