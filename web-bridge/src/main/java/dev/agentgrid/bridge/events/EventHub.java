@@ -18,7 +18,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +64,12 @@ public class EventHub {
     private final Object lock = new Object();
     // Guarded by lock.
     private final EventRing ring;
-    private final Map<Subscriber, Cursor> attached = new LinkedHashMap<>();
+    private final Map<Subscriber, Cursor> attached = new HashMap<>();
+    /**
+     * The attached cursors as an array, replaced (never changed) on attach and detach, so that a
+     * subscriber may detach itself (e.g. closing as a slow consumer) while the hub fans out to it.
+     */
+    private Cursor[] fanOut = new Cursor[0];
     private final Backoff backoff;
     private long position = -1;
     private boolean started;
@@ -134,8 +139,11 @@ public class EventHub {
      */
     public void attachLive(Subscriber s, LongConsumer beforeLive) {
         synchronized (lock) {
+            if (!s.isOpen()) {
+                return;
+            }
             beforeLive.accept(position);
-            attached.put(s, new Cursor(position));
+            attach(s, position);
         }
     }
 
@@ -154,8 +162,19 @@ public class EventHub {
     /** Stops delivering to a subscriber. */
     public void detach(Subscriber s) {
         synchronized (lock) {
-            attached.remove(s);
+            if (attached.remove(s) != null) {
+                fanOut = attached.values().toArray(new Cursor[0]);
+            }
         }
+    }
+
+    /** Attaches under the lock; a subscriber that went away meanwhile is left out. */
+    private void attach(Subscriber s, long lastSeq) {
+        if (!s.isOpen()) {
+            return;
+        }
+        attached.put(s, new Cursor(s, lastSeq));
+        fanOut = attached.values().toArray(new Cursor[0]);
     }
 
     /** The latest durable seq the hub has seen; -1 before its first connection. */
@@ -193,7 +212,7 @@ public class EventHub {
                 if (!allowAhead) {
                     return Attach.AHEAD;
                 }
-                attached.put(s, new Cursor(covered));
+                attach(s, covered);
                 return Attach.ATTACHED;
             }
             if (!ring.covers(covered)) {
@@ -203,7 +222,7 @@ public class EventHub {
             if (!missed.isEmpty()) {
                 s.replay(missed);
             }
-            attached.put(s, new Cursor(position));
+            attach(s, position);
             return Attach.ATTACHED;
         }
     }
@@ -212,7 +231,7 @@ public class EventHub {
     void resyncAndAttach(Subscriber s, String reason) {
         synchronized (lock) {
             s.replay(List.of(resyncFrame(reason)));
-            attached.put(s, new Cursor(position));
+            attach(s, position);
         }
     }
 
@@ -299,10 +318,10 @@ public class EventHub {
                 ring.add(frame);
                 position = frame.seq();
             }
-            for (Map.Entry<Subscriber, Cursor> a : attached.entrySet()) {
-                a.getValue().deliver(a.getKey(), frame);
+            for (Cursor c : fanOut) {
+                c.deliver(frame);
                 for (HubEvent d : derived) {
-                    a.getValue().deliver(a.getKey(), d);
+                    c.deliver(d);
                 }
             }
         }
@@ -313,7 +332,9 @@ public class EventHub {
             // The answer to the first connection's position probe: start at the tail.
             position = resync.getLatestSeq();
             ring.reset(position);
-            attached.values().forEach(c -> c.lastSeq = Math.max(c.lastSeq, position));
+            for (Cursor c : fanOut) {
+                c.lastSeq = Math.max(c.lastSeq, position);
+            }
             LOG.info("event stream live after seq {}", position);
             return;
         }
@@ -327,9 +348,9 @@ public class EventHub {
         position = newPosition;
         ring.reset(newPosition);
         HubEvent frame = resyncFrame(reason);
-        for (Map.Entry<Subscriber, Cursor> a : attached.entrySet()) {
-            a.getValue().lastSeq = newPosition;
-            a.getKey().send(frame);
+        for (Cursor c : fanOut) {
+            c.lastSeq = newPosition;
+            c.subscriber.send(frame);
         }
     }
 
@@ -359,13 +380,16 @@ public class EventHub {
 
     /** A subscriber's position: the last durable seq it counts as delivered. */
     private static final class Cursor {
+        final Subscriber subscriber;
         long lastSeq;
 
-        Cursor(long lastSeq) {
+        Cursor(Subscriber subscriber, long lastSeq) {
+            this.subscriber = subscriber;
             this.lastSeq = lastSeq;
         }
 
-        void deliver(Subscriber s, @Nullable HubEvent e) {
+        void deliver(@Nullable HubEvent e) {
+            Subscriber s = subscriber;
             if (e == null) {
                 return;
             }

@@ -198,7 +198,8 @@ public class ClientFrames {
             return;
         }
         // The reply streams back as chat:start/chunk/done on the task's room: listen to it.
-        s.join(room);
+        Room taskRoom = room;
+        boolean joined = !s.inRoom(taskRoom) && s.join(taskRoom);
         SendTaskMessageRequest.Builder b = SendTaskMessageRequest.newBuilder().setTaskId(room.id()).setContent(content);
         if (metadata != null) {
             b.setMetadata(ProtoJson.struct(metadata));
@@ -206,6 +207,9 @@ public class ClientFrames {
         String task = room.id();
         Calls.of(plane.tasks().sendTaskMessage(b.build())).whenComplete((r, err) -> {
             if (err != null) {
+                if (joined) {
+                    s.leave(taskRoom);
+                }
                 Failure failure = GrpcProblems.describe(err);
                 error(s, id, failure);
                 chatError(s, id, task, failure);

@@ -116,6 +116,11 @@ final class ClientSession implements Subscriber {
         return true;
     }
 
+    /** Whether the socket is in the room. */
+    boolean inRoom(Room room) {
+        return rooms.contains(room);
+    }
+
     /** Leaves a room (no-op if not in it). */
     void leave(Room room) {
         rooms.remove(room);

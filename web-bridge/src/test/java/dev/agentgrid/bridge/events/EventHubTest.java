@@ -87,6 +87,34 @@ class EventHubTest {
     }
 
     @Test
+    void aSubscriberThatLeavesDuringTheFanOutDoesNotDisturbTheOthersOrTheStream() {
+        liveAt(10);
+        Recorder first = new Recorder(Set.of("a"));
+        Recorder leaving = new Recorder(Set.of("a"));
+        Recorder last = new Recorder(Set.of("a"));
+        // As a slow consumer does: it closes itself (and detaches) when offered a frame.
+        leaving.onSend = () -> {
+            leaving.open = false;
+            hub.detach(leaving);
+        };
+        hub.attachLive(first, seq -> { });
+        hub.attachLive(leaving, seq -> { });
+        hub.attachLive(last, seq -> { });
+        plane.emit(event(11, "a"), event(12, "a"));
+        assertEquals(List.of(11L, 12L), first.seqs());
+        assertEquals(List.of(11L), leaving.seqs());
+        assertEquals(List.of(11L, 12L), last.seqs());
+        assertEquals(1, plane.requests.size(), "the stream was not disturbed");
+        assertEquals(2, hub.status().subscribers());
+
+        Recorder gone = new Recorder(Set.of("a"));
+        gone.open = false;
+        hub.attachLive(gone, seq -> { });
+        hub.resume(gone, 11);
+        assertEquals(2, hub.status().subscribers(), "a subscriber that went away is not attached");
+    }
+
+    @Test
     void aBrokenStreamReconnectsWithBackoffAndJitterOnTheInjectedClockAndResumesAfterTheLastSeq() {
         liveAt(10);
         Recorder sub = new Recorder(Set.of("a"));
@@ -206,6 +234,8 @@ class EventHubTest {
         final Set<String> projects;
         final List<HubEvent> got = new ArrayList<>();
         PageFilter filter = PageFilter.NONE;
+        Runnable onSend = () -> { };
+        boolean open = true;
 
         Recorder(Set<String> projects) {
             this.projects = projects;
@@ -227,6 +257,7 @@ class EventHubTest {
         @Override
         public void send(HubEvent e) {
             got.add(e);
+            onSend.run();
         }
 
         @Override
@@ -236,7 +267,7 @@ class EventHubTest {
 
         @Override
         public boolean isOpen() {
-            return true;
+            return open;
         }
 
         @Override
