@@ -319,9 +319,15 @@ public class EventHub {
                 position = frame.seq();
             }
             for (Cursor c : fanOut) {
-                c.deliver(frame);
-                for (HubEvent d : derived) {
-                    c.deliver(d);
+                try {
+                    c.deliver(frame);
+                    for (HubEvent d : derived) {
+                        c.deliver(d);
+                    }
+                } catch (RuntimeException e) {
+                    // One broken subscriber must not break the stream every other one depends on.
+                    LOG.warn("dropping a subscriber that failed to take a frame", e);
+                    detach(c.subscriber);
                 }
             }
         }

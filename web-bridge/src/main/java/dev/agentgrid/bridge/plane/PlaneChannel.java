@@ -71,38 +71,46 @@ public class PlaneChannel {
         return channel;
     }
 
+    /** ProjectService, with the call deadline. */
     public ProjectServiceGrpc.ProjectServiceFutureStub projects() {
         return ProjectServiceGrpc.newFutureStub(channel).withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** TaskService, with the call deadline. */
     public TaskServiceGrpc.TaskServiceFutureStub tasks() {
         return TaskServiceGrpc.newFutureStub(channel).withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** HitlService, with the call deadline. */
     public HitlServiceGrpc.HitlServiceFutureStub hitl() {
         return HitlServiceGrpc.newFutureStub(channel).withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** AgentStatusService, with the call deadline. */
     public AgentStatusServiceGrpc.AgentStatusServiceFutureStub agents() {
         return AgentStatusServiceGrpc.newFutureStub(channel)
                 .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** ArtifactService, with the call deadline. */
     public ArtifactServiceGrpc.ArtifactServiceFutureStub artifacts() {
         return ArtifactServiceGrpc.newFutureStub(channel)
                 .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** WorkerAdminService, with the call deadline. */
     public WorkerAdminServiceGrpc.WorkerAdminServiceFutureStub workers() {
         return WorkerAdminServiceGrpc.newFutureStub(channel)
                 .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** WorkflowService, with the call deadline. */
     public WorkflowServiceGrpc.WorkflowServiceFutureStub workflows() {
         return WorkflowServiceGrpc.newFutureStub(channel)
                 .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** EventService (unary ListEvents), with the call deadline. */
     public EventServiceGrpc.EventServiceFutureStub events() {
         return EventServiceGrpc.newFutureStub(channel).withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }

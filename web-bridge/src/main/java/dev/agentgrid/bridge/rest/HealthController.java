@@ -41,6 +41,7 @@ public class HealthController {
         this.sockets = sockets;
     }
 
+    /** Checks the plane and its database now; 200 when both are up, 503 otherwise. */
     @Get(uris = {"/healthz", "/api/v1/healthz"})
     public CompletableFuture<HttpResponse<Health>> healthz() {
         CompletableFuture<String> planeCheck = Calls.of(plane.health(CHECK_DEADLINE)

@@ -20,6 +20,7 @@ public class OriginFilter {
         this.origins = origins;
     }
 
+    /** Throws a 403 problem for a state-changing request from a foreign origin. */
     @RequestFilter
     public void check(HttpRequest<?> request) {
         HttpMethod m = request.getMethod();

@@ -173,15 +173,7 @@ final class ClientSession implements Subscriber {
         return address;
     }
 
-    Room firstRoom() {
-        return firstRoom;
-    }
-
     MessageAssembler assembler() {
         return assembler;
-    }
-
-    int pending() {
-        return outbox.pending();
     }
 }

@@ -55,6 +55,10 @@ public class EventSocket {
         this.config = config;
     }
 
+    /**
+     * Registers the socket (counted against its address), then attaches it live, or replays what
+     * it missed first when it resumes; a resume that cannot read the plane closes with 1013.
+     */
     @OnOpen
     public void onOpen(WebSocketSession ws, HttpRequest<?> request) {
         SocketRequest.Parsed parsed = SocketRequest.parse(request);
@@ -120,6 +124,7 @@ public class EventSocket {
         }
     }
 
+    /** A pong (the answer to our ping) counts as activity for the idle timeout. */
     @OnMessage
     public void onPong(WebSocketPongMessage pong, WebSocketSession ws) {
         ClientSession s = sessions.get(ws);
@@ -128,6 +133,7 @@ public class EventSocket {
         }
     }
 
+    /** The socket is gone, whoever closed it: its address's count and its hub cursor are released. */
     @OnClose
     public void onClose(WebSocketSession ws, @Nullable CloseReason reason) {
         sessions.closed(ws);

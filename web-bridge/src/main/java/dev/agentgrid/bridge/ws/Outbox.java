@@ -112,10 +112,6 @@ final class Outbox {
         releaseWaiters();
     }
 
-    synchronized boolean isClosed() {
-        return closed;
-    }
-
     private void closeLocked() {
         closed = true;
         replay.clear();

@@ -28,6 +28,7 @@ public class UpgradeFilter {
         this.addresses = addresses;
     }
 
+    /** Throws the problem (403, 400 or 429) that refuses an upgrade, if any. */
     @RequestFilter
     public void check(HttpRequest<?> request) {
         String origin = request.getHeaders().get(HttpHeaders.ORIGIN);
