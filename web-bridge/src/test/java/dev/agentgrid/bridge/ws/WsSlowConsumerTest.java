@@ -15,17 +15,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A client that stops reading costs a bounded queue, then its socket; the others do not slow down.
- * The queue is small here so that a few megabytes of output (more than the kernel's socket
- * buffers hold) fill it.
+ * The queue is small here (150 frames of 60 KiB) so that 30 MB of output, more than the kernel's
+ * socket buffers hold, fills it for the stuck client while the reading one keeps plenty of slack.
  */
 class WsSlowConsumerTest extends BridgeTestBase {
-    private static final int CHUNKS = 300;
+    private static final int CHUNKS = 500;
     private static final String CHUNK = "x".repeat(60 * 1024);
 
     @Override
     protected Map<String, String> bridgeProperties() {
         // A long grace: the stuck client reads again later and must still find the close frame.
-        return Map.of("agentgrid.bridge.max-queued-frames", "64", "agentgrid.bridge.close-grace", "60s");
+        return Map.of("agentgrid.bridge.max-queued-frames", "150", "agentgrid.bridge.close-grace", "60s");
     }
 
     private long slowCloses() {
