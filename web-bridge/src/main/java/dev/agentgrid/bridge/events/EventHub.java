@@ -254,6 +254,11 @@ public class EventHub {
             after = position >= 0 ? position : Long.MAX_VALUE;
             streamStartedAt = scheduler.now();
         }
+        if (gen > 1) {
+            // The channel backs off its reconnects on its own, up to two minutes; our schedule
+            // (at most reconnect-max) decides instead, so a plane that is back is found soon.
+            plane.channel().resetConnectBackoff();
+        }
         SubscribeRequest request = SubscribeRequest.newBuilder().setAfterSeq(after).setIncludeLive(true).build();
         EventServiceGrpc.newStub(plane.channel()).subscribe(request,
                 new ClientResponseObserver<SubscribeRequest, SubscribeResponse>() {

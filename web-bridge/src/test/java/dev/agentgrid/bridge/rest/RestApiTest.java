@@ -18,6 +18,7 @@ import dev.agentgrid.proto.v1.HitlStatus;
 import dev.agentgrid.proto.v1.ListHitlRequestsRequest;
 import dev.agentgrid.proto.v1.OutputStream;
 import dev.agentgrid.proto.v1.TaskSpec;
+import dev.agentgrid.proto.v1.Task;
 import dev.agentgrid.proto.v1.TaskStatus;
 import io.micronaut.json.tree.JsonNode;
 import java.util.List;
@@ -205,7 +206,9 @@ class RestApiTest extends BridgeTestBase {
 
     @Test
     void aTaskCreatedOverRestCanBeCancelledRetriedAndDeleted() {
-        Http.Answer created = http.post("/api/v1/tasks", "{\"project_id\":\"" + project
+        String own = http.post("/api/v1/projects", "{\"name\":\"rest-tasks\"}").text("project_id");
+        newTask(own, "nobody-keeper", false);
+        Http.Answer created = http.post("/api/v1/tasks", "{\"project_id\":\"" + own
                 + "\",\"agent_type\":\"nobody-rest\",\"instructions\":\"wait\",\"priority\":5,\"input\":{\"k\":[1,2]},"
                 + "\"label_selector\":{\"gpu\":\"true\"},\"max_attempts\":2,\"timeout_seconds\":60}");
         assertShape(created, 201, "id", "project_id", "agent_type", "instructions", "status", "created_at");
@@ -238,12 +241,18 @@ class RestApiTest extends BridgeTestBase {
 
     @Test
     void aHitlRequestIsAnsweredOnceOverRest() {
-        Http.Answer answered = http.post("/api/v1/hitl/" + gateRequest + "/respond",
+        String own = newProject("rest-hitl");
+        Task gated = newTask(own, "nobody-gated", true);
+        String request = Poll.until(() -> grpc().hitl.listHitlRequests(ListHitlRequestsRequest.newBuilder()
+                .setTaskId(gated.getId()).build()).getRequestsList(), l -> !l.isEmpty(), WAIT).get(0).getId();
+        Http.Answer answered = http.post("/api/v1/hitl/" + request + "/respond",
                 "{\"action\":\"amend\",\"response_content\":\"Ship it on Friday\"}");
         assertShape(answered, 200, "request_id", "new_status");
         assertEquals("amended", answered.text("new_status"));
-        assertEquals("amended", http.get("/api/v1/hitl/" + gateRequest).text("status"));
-        Http.Answer twice = http.post("/api/v1/hitl/" + gateRequest + "/respond", "{\"action\":\"reject\"}");
+        assertEquals("amended", http.get("/api/v1/hitl/" + request).text("status"));
+        assertEquals("Ship it on Friday", grpc().tasks.getTask(GetTaskRequest.newBuilder().setTaskId(gated.getId())
+                .build()).getTask().getInstructions(), "amend replaces the gated task's instructions");
+        Http.Answer twice = http.post("/api/v1/hitl/" + request + "/respond", "{\"action\":\"reject\"}");
         assertEquals(409, twice.status(), twice.toString());
         assertEquals("FAILED_PRECONDITION", twice.text("code"));
     }
