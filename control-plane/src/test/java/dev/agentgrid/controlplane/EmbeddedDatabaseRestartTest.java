@@ -4,6 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentgrid.controlplane.testing.GrpcClient;
+import dev.agentgrid.controlplane.testing.WorkerDriver;
+import dev.agentgrid.proto.v1.EventServiceGrpc;
+import dev.agentgrid.proto.v1.SubscribeRequest;
+import dev.agentgrid.proto.v1.SubscribeResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import dev.agentgrid.proto.v1.CreateProjectRequest;
 import dev.agentgrid.proto.v1.GetProjectRequest;
 import dev.agentgrid.proto.v1.TaskSpec;
@@ -57,6 +67,47 @@ class EmbeddedDatabaseRestartTest {
             assertEquals("durable", project.getProject().getName());
             assertEquals(1, project.getTasksCount());
             assertEquals("write it", project.getTasks(0).getInstructions());
+        }
+    }
+
+    @Test
+    void stoppingThePlaneEndsWorkerStreamsAndEventSubscriptionsInsteadOfWaitingForThem() throws Exception {
+        int port = freePort();
+        ApplicationContext ctx = start(port);
+        try (GrpcClient client = new GrpcClient(port); WorkerDriver worker = new WorkerDriver(client.channel)) {
+            worker.connect(WorkerDriver.hello("stopping-worker", 1, "coder").build());
+            CountDownLatch replayed = new CountDownLatch(1);
+            CompletableFuture<Status> subscription = new CompletableFuture<>();
+            EventServiceGrpc.newStub(client.channel).subscribe(SubscribeRequest.newBuilder().setAfterSeq(0).build(),
+                    new StreamObserver<SubscribeResponse>() {
+                        @Override
+                        public void onNext(SubscribeResponse value) {
+                            replayed.countDown();
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            subscription.complete(Status.fromThrowable(t));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            subscription.complete(Status.OK);
+                        }
+                    });
+            assertTrue(replayed.await(15, TimeUnit.SECONDS), "the subscription is open (it replayed the log)");
+
+            long before = System.nanoTime();
+            ctx.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - before);
+
+            // The server's termination timeout is 30 s; it must not be spent waiting for streams.
+            assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "stopping took " + took);
+            assertEquals(Status.Code.UNAVAILABLE, worker.awaitClosed().getCode(), "the worker is told to reconnect");
+            assertEquals(Status.Code.OK, subscription.get(15, TimeUnit.SECONDS).getCode(),
+                    "the subscription is completed");
+        } finally {
+            ctx.close();
         }
     }
 }

@@ -40,7 +40,7 @@ public class AgentStatusService {
 
     /** Recomputes an agent type's status once, at the end of the current transaction. */
     public void refreshBeforeCommit(Changes c, String agentType) {
-        c.beforeCommit("agent-status:" + agentType, () -> refresh(c, agentType));
+        c.beforeCommit(Changes.Phase.AGENT_TYPES, agentType, () -> refresh(c, agentType));
     }
 
     /** Every known agent type. */

@@ -86,10 +86,12 @@ public class ArtifactService {
 
     /** As {@link #list} inside the caller's transaction, without the project check. */
     public Listing.Page<Artifact> listInTx(UUID projectId, int pageSize, PageToken token) {
-        Listing.Page<Artifact> page = new Listing<>(jdbc, "context_artifacts", Artifact.class,
-                a -> Listing.cursor(a.createdAt(), a.id()), UUID::fromString)
+        // Listings leave the content (up to 16 MiB each) in the database.
+        return new Listing<>(jdbc, "context_artifacts", Artifact.class, a -> Listing.cursor(a.createdAt(), a.id()),
+                UUID::fromString)
+                .columns("id, project_id, task_id, source_agent, name, artifact_type, media_type, content_encoding,"
+                        + " '' AS content, size_bytes, created_at")
                 .whereEquals("project_id", projectId)
                 .page(pageSize, token, false);
-        return new Listing.Page<>(page.items().stream().map(Artifact::withoutContent).toList(), page.next());
     }
 }

@@ -84,6 +84,18 @@ public final class Violations {
         return uuid(value, field);
     }
 
+    /**
+     * Parses a required UUID that is the request's only field to check.
+     *
+     * @throws InvalidArgumentException naming {@code field} if it is missing or not a UUID
+     */
+    public static UUID requiredUuid(String value, String field) {
+        Violations v = new Violations();
+        UUID id = v.requireUuid(value, field);
+        v.throwIfAny();
+        return id;
+    }
+
     /** Parses an optional UUID; empty means absent. */
     public Optional<UUID> optionalUuid(String value, String field) {
         if (value == null || value.isEmpty()) {

@@ -21,6 +21,7 @@ public class EventStreams {
     private final Store store;
     private final ExecutorService executor;
     private final Set<Handle> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public EventStreams(EventLog log, EventBus bus, Store store) {
         this.log = log;
@@ -75,6 +76,11 @@ public class EventStreams {
         };
         handle.subscription = new EventSubscription(reader, filter, includeLive, covered, sink, executor);
         open.add(handle);
+        if (closed) {
+            handle.subscription.sinkComplete();
+            handle.close();
+            return handle;
+        }
         handle.subscription.schedule();
         return handle;
     }
@@ -84,13 +90,22 @@ public class EventStreams {
         return store.read(() -> log.read(afterSeq, log.latestSeq(), filter, limit));
     }
 
-    /** Completes every open stream (server shutting down). */
-    @PreDestroy
-    void shutdown() {
-        for (Handle h : open) {
+    /**
+     * Completes every open stream, and every one opened from now on: the server shuts down.
+     * Subscriptions never end by themselves, so without this the server would wait for them until
+     * its termination timeout.
+     */
+    public void completeAll() {
+        closed = true;
+        for (Handle h : List.copyOf(open)) {
             h.subscription.sinkComplete();
             h.close();
         }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        completeAll();
         executor.shutdownNow();
     }
 

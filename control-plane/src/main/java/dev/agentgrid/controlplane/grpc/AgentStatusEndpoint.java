@@ -79,7 +79,7 @@ public class AgentStatusEndpoint extends AgentStatusServiceGrpc.AgentStatusServi
     }
 
     private static AgentStatus status(dev.agentgrid.controlplane.agent.AgentStatus s) {
-        return AgentStatus.valueOf("AGENT_STATUS_" + s.name());
+        return ProtoEnums.toProto(s, AgentStatus.class);
     }
 
     private static Agent proto(AgentState a) {

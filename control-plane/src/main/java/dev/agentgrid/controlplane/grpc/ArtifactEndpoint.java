@@ -45,12 +45,12 @@ public class ArtifactEndpoint extends ArtifactServiceGrpc.ArtifactServiceImplBas
     @Override
     public void generateArchive(GenerateArchiveRequest req, StreamObserver<GenerateArchiveResponse> out) {
         Replies.reply(out, GenerateArchiveResponse.newBuilder().setArchive(info(archives.generate(
-                projectId(req.getProjectId())))).build());
+                Violations.requiredUuid(req.getProjectId(), "project_id")))).build());
     }
 
     @Override
     public void downloadArchive(DownloadArchiveRequest req, StreamObserver<DownloadArchiveResponse> responseObserver) {
-        ProjectArchive archive = archives.forDownload(projectId(req.getProjectId()));
+        ProjectArchive archive = archives.forDownload(Violations.requiredUuid(req.getProjectId(), "project_id"));
         byte[] zip = Base64.getDecoder().decode(archive.content());
         ServerCallStreamObserver<DownloadArchiveResponse> out =
                 (ServerCallStreamObserver<DownloadArchiveResponse>) responseObserver;
@@ -80,7 +80,7 @@ public class ArtifactEndpoint extends ArtifactServiceGrpc.ArtifactServiceImplBas
 
     @Override
     public void deleteArtifacts(DeleteArtifactsRequest req, StreamObserver<DeleteArtifactsResponse> out) {
-        ProjectArchives.Deleted d = archives.delete(projectId(req.getProjectId()));
+        ProjectArchives.Deleted d = archives.delete(Violations.requiredUuid(req.getProjectId(), "project_id"));
         Replies.reply(out, DeleteArtifactsResponse.newBuilder().setDeletedCount((int) d.count())
                 .setFreedBytes(d.bytes()).build());
     }
@@ -109,12 +109,6 @@ public class ArtifactEndpoint extends ArtifactServiceGrpc.ArtifactServiceImplBas
                 .setCreateTime(ProtoTime.timestamp(a.createdAt())).build();
     }
 
-    private static UUID projectId(String value) {
-        Violations v = new Violations();
-        UUID id = v.requireUuid(value, "project_id");
-        v.throwIfAny();
-        return id;
-    }
 
     @Override
     public void createArtifact(CreateArtifactRequest req, StreamObserver<CreateArtifactResponse> out) {

@@ -14,7 +14,6 @@ import dev.agentgrid.proto.v1.RespondHitlRequestRequest;
 import dev.agentgrid.proto.v1.RespondHitlRequestResponse;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,13 +39,7 @@ public class HitlEndpoint extends HitlServiceGrpc.HitlServiceImplBase {
         Violations v = new Violations();
         UUID projectId = v.optionalUuid(req.getProjectId(), "project_id").orElse(null);
         UUID taskId = v.optionalUuid(req.getTaskId(), "task_id").orElse(null);
-        List<HitlStatus> statuses = new ArrayList<>();
-        for (int i = 0; i < req.getStatusesCount(); i++) {
-            HitlStatus s = HitlProtos.status(req.getStatuses(i), "statuses[" + i + "]", v);
-            if (s != null) {
-                statuses.add(s);
-            }
-        }
+        List<HitlStatus> statuses = ProtoEnums.toDomain(req.getStatusesList(), HitlStatus.class, "statuses", v);
         v.throwIfAny();
         int size = PageToken.pageSize(req.getPageSize(), 50, "page_size");
         PageToken token = PageToken.decode(req.getPageToken(), "page_token");
@@ -64,7 +57,7 @@ public class HitlEndpoint extends HitlServiceGrpc.HitlServiceImplBase {
     public void respondHitlRequest(RespondHitlRequestRequest req, StreamObserver<RespondHitlRequestResponse> out) {
         Violations v = new Violations();
         UUID id = v.requireUuid(req.getRequestId(), "request_id");
-        HitlAction action = HitlProtos.action(req.getAction(), "action", v);
+        HitlAction action = ProtoEnums.toDomain(req.getAction(), HitlAction.class, "action", v);
         v.maxLength(req.getResponseContent(), "response_content", Limits.LONG_TEXT);
         if (action == HitlAction.AMEND) {
             v.check(!req.getResponseContent().isBlank(), "response_content",

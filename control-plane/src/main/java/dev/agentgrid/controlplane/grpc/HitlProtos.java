@@ -1,7 +1,6 @@
 package dev.agentgrid.controlplane.grpc;
 
 import dev.agentgrid.controlplane.common.Json;
-import dev.agentgrid.controlplane.common.Violations;
 import dev.agentgrid.controlplane.hitl.HitlAction;
 import dev.agentgrid.controlplane.hitl.HitlStatus;
 import dev.agentgrid.proto.v1.HitlKind;
@@ -14,29 +13,11 @@ final class HitlProtos {
     }
 
     static dev.agentgrid.proto.v1.HitlStatus status(HitlStatus s) {
-        return dev.agentgrid.proto.v1.HitlStatus.valueOf("HITL_STATUS_" + s.name());
-    }
-
-    static HitlStatus status(dev.agentgrid.proto.v1.HitlStatus s, String field, Violations v) {
-        if (s == dev.agentgrid.proto.v1.HitlStatus.HITL_STATUS_UNSPECIFIED
-                || s == dev.agentgrid.proto.v1.HitlStatus.UNRECOGNIZED) {
-            v.add(field, "must be a known HITL status other than HITL_STATUS_UNSPECIFIED");
-            return null;
-        }
-        return HitlStatus.valueOf(s.name().substring("HITL_STATUS_".length()));
+        return ProtoEnums.toProto(s, dev.agentgrid.proto.v1.HitlStatus.class);
     }
 
     static dev.agentgrid.proto.v1.HitlAction action(HitlAction a) {
-        return dev.agentgrid.proto.v1.HitlAction.valueOf("HITL_ACTION_" + a.name());
-    }
-
-    static HitlAction action(dev.agentgrid.proto.v1.HitlAction a, String field, Violations v) {
-        if (a == dev.agentgrid.proto.v1.HitlAction.HITL_ACTION_UNSPECIFIED
-                || a == dev.agentgrid.proto.v1.HitlAction.UNRECOGNIZED) {
-            v.add(field, "required: HITL_ACTION_APPROVE, HITL_ACTION_REJECT or HITL_ACTION_AMEND");
-            return null;
-        }
-        return HitlAction.valueOf(a.name().substring("HITL_ACTION_".length()));
+        return ProtoEnums.toProto(a, dev.agentgrid.proto.v1.HitlAction.class);
     }
 
     static HitlRequest toProto(dev.agentgrid.controlplane.hitl.HitlRequest r) {
@@ -46,7 +27,7 @@ final class HitlProtos {
                 .setProjectId(r.projectId().toString())
                 .setAgentType(r.agentType())
                 .setAttempt(r.attempt())
-                .setKind(HitlKind.valueOf("HITL_KIND_" + r.kind().name()))
+                .setKind(ProtoEnums.toProto(r.kind(), HitlKind.class))
                 .setQuestion(r.question())
                 .setPayload(Json.parseStruct(r.payloadJson()))
                 .setStatus(status(r.status()))

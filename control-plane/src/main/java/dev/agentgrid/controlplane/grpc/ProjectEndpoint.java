@@ -85,7 +85,7 @@ public class ProjectEndpoint extends ProjectServiceGrpc.ProjectServiceImplBase {
 
     @Override
     public void getProject(GetProjectRequest req, StreamObserver<GetProjectResponse> out) {
-        UUID id = projectId(req.getProjectId());
+        UUID id = Violations.requiredUuid(req.getProjectId(), "project_id");
         ProjectService.Details d = projects.get(id);
         GetProjectResponse.Builder b = GetProjectResponse.newBuilder()
                 .setProject(ProjectProtos.toProto(d.project(), d.completion()));
@@ -97,16 +97,8 @@ public class ProjectEndpoint extends ProjectServiceGrpc.ProjectServiceImplBase {
     @Override
     public void listProjects(ListProjectsRequest req, StreamObserver<ListProjectsResponse> out) {
         Violations v = new Violations();
-        List<dev.agentgrid.controlplane.project.ProjectStatus> statuses = new ArrayList<>();
-        for (int i = 0; i < req.getStatusesCount(); i++) {
-            ProjectStatus s = req.getStatuses(i);
-            if (s == ProjectStatus.PROJECT_STATUS_UNSPECIFIED || s == ProjectStatus.UNRECOGNIZED) {
-                v.add("statuses[" + i + "]", "must be a known project status other than PROJECT_STATUS_UNSPECIFIED");
-            } else {
-                statuses.add(dev.agentgrid.controlplane.project.ProjectStatus.valueOf(
-                        s.name().substring("PROJECT_STATUS_".length())));
-            }
-        }
+        List<dev.agentgrid.controlplane.project.ProjectStatus> statuses = ProtoEnums.toDomain(req.getStatusesList(),
+                dev.agentgrid.controlplane.project.ProjectStatus.class, "statuses", v);
         v.throwIfAny();
         int size = PageToken.pageSize(req.getPageSize(), 50, "page_size");
         PageToken token = PageToken.decode(req.getPageToken(), "page_token");
@@ -132,7 +124,7 @@ public class ProjectEndpoint extends ProjectServiceGrpc.ProjectServiceImplBase {
 
     @Override
     public void checkCompletion(CheckCompletionRequest req, StreamObserver<CheckCompletionResponse> out) {
-        ProjectService.Check check = projects.checkCompletion(projectId(req.getProjectId()));
+        ProjectService.Check check = projects.checkCompletion(Violations.requiredUuid(req.getProjectId(), "project_id"));
         Replies.reply(out, CheckCompletionResponse.newBuilder()
                 .setIsComplete(check.complete())
                 .addAllCompletionIndicators(check.indicators())
@@ -142,7 +134,7 @@ public class ProjectEndpoint extends ProjectServiceGrpc.ProjectServiceImplBase {
 
     @Override
     public void forceComplete(ForceCompleteRequest req, StreamObserver<ForceCompleteResponse> out) {
-        UUID id = projectId(req.getProjectId());
+        UUID id = Violations.requiredUuid(req.getProjectId(), "project_id");
         ProjectService.Summary s = projects.forceComplete(id);
         // Completion packs the archive once the change committed, before forceComplete returns.
         Replies.reply(out, ForceCompleteResponse.newBuilder()
@@ -156,12 +148,6 @@ public class ProjectEndpoint extends ProjectServiceGrpc.ProjectServiceImplBase {
         list.forEach(t -> add.accept(TaskProtos.toProto(t, deps.getOrDefault(t.id(), List.of()))));
     }
 
-    private static UUID projectId(String value) {
-        Violations v = new Violations();
-        UUID id = v.requireUuid(value, "project_id");
-        v.throwIfAny();
-        return id;
-    }
 
     /** Validates an optional idempotency key; empty means none. */
     static String requestId(String value, Violations v) {

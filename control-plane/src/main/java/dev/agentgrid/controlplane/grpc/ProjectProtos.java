@@ -10,7 +10,7 @@ final class ProjectProtos {
     }
 
     static ProjectStatus status(dev.agentgrid.controlplane.project.ProjectStatus s) {
-        return ProjectStatus.valueOf("PROJECT_STATUS_" + s.name());
+        return ProtoEnums.toProto(s, ProjectStatus.class);
     }
 
     static Project toProto(dev.agentgrid.controlplane.project.Project p, Completion c) {

@@ -25,7 +25,6 @@ import dev.agentgrid.proto.v1.TaskMessageKind;
 import dev.agentgrid.proto.v1.TaskServiceGrpc;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,20 +58,14 @@ public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
 
     @Override
     public void getTask(GetTaskRequest req, StreamObserver<GetTaskResponse> out) {
-        Replies.reply(out, GetTaskResponse.newBuilder().setTask(proto(tasks.get(taskId(req.getTaskId())))).build());
+        Replies.reply(out, GetTaskResponse.newBuilder().setTask(proto(tasks.get(Violations.requiredUuid(req.getTaskId(), "task_id")))).build());
     }
 
     @Override
     public void listTasks(ListTasksRequest req, StreamObserver<ListTasksResponse> out) {
         Violations v = new Violations();
         UUID projectId = v.optionalUuid(req.getProjectId(), "project_id").orElse(null);
-        List<TaskStatus> statuses = new ArrayList<>();
-        for (int i = 0; i < req.getStatusesCount(); i++) {
-            TaskStatus s = TaskProtos.status(req.getStatuses(i), "statuses[" + i + "]", v);
-            if (s != null) {
-                statuses.add(s);
-            }
-        }
+        List<TaskStatus> statuses = ProtoEnums.toDomain(req.getStatusesList(), TaskStatus.class, "statuses", v);
         String agentType = req.getAgentType().isEmpty() ? null : req.getAgentType();
         if (agentType != null) {
             v.requireName(agentType, "agent_type");
@@ -101,12 +94,12 @@ public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
 
     @Override
     public void retryTask(RetryTaskRequest req, StreamObserver<RetryTaskResponse> out) {
-        Replies.reply(out, RetryTaskResponse.newBuilder().setTask(proto(tasks.retry(taskId(req.getTaskId())))).build());
+        Replies.reply(out, RetryTaskResponse.newBuilder().setTask(proto(tasks.retry(Violations.requiredUuid(req.getTaskId(), "task_id")))).build());
     }
 
     @Override
     public void listTaskMessages(ListTaskMessagesRequest req, StreamObserver<ListTaskMessagesResponse> out) {
-        UUID id = taskId(req.getTaskId());
+        UUID id = Violations.requiredUuid(req.getTaskId(), "task_id");
         int size = PageToken.pageSize(req.getPageSize(), 100, "page_size");
         PageToken token = PageToken.decode(req.getPageToken(), "page_token");
         var page = messages.list(id, size, token);
@@ -135,7 +128,7 @@ public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
                 .setId(m.id().toString())
                 .setTaskId(m.taskId().toString())
                 .setAttempt(m.attempt())
-                .setKind(TaskMessageKind.valueOf("TASK_MESSAGE_KIND_" + m.kind().name()))
+                .setKind(ProtoEnums.toProto(m.kind(), TaskMessageKind.class))
                 .setContent(m.content())
                 .setMetadata(Json.parseStruct(m.metadataJson()))
                 .setCreateTime(ProtoTime.timestamp(m.createdAt()))
@@ -146,10 +139,4 @@ public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
         return TaskProtos.toProto(t, tasks.dependenciesOf(List.of(t.id())).getOrDefault(t.id(), List.of()));
     }
 
-    private static UUID taskId(String value) {
-        Violations v = new Violations();
-        UUID id = v.requireUuid(value, "task_id");
-        v.throwIfAny();
-        return id;
-    }
 }

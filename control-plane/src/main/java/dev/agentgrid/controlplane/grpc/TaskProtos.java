@@ -26,17 +26,7 @@ final class TaskProtos {
     }
 
     static dev.agentgrid.proto.v1.TaskStatus status(TaskStatus s) {
-        return dev.agentgrid.proto.v1.TaskStatus.valueOf("TASK_STATUS_" + s.name());
-    }
-
-    /** The domain status of a contract status; UNSPECIFIED and unknown values are violations. */
-    static TaskStatus status(dev.agentgrid.proto.v1.TaskStatus s, String field, Violations v) {
-        if (s == dev.agentgrid.proto.v1.TaskStatus.TASK_STATUS_UNSPECIFIED
-                || s == dev.agentgrid.proto.v1.TaskStatus.UNRECOGNIZED) {
-            v.add(field, "must be a known task status other than TASK_STATUS_UNSPECIFIED");
-            return null;
-        }
-        return TaskStatus.valueOf(s.name().substring("TASK_STATUS_".length()));
+        return ProtoEnums.toProto(s, dev.agentgrid.proto.v1.TaskStatus.class);
     }
 
     static Task toProto(dev.agentgrid.controlplane.task.Task t, List<UUID> dependsOn) {

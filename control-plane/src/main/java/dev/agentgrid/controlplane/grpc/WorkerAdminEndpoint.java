@@ -28,7 +28,6 @@ import dev.agentgrid.proto.v1.WorkerAdminServiceGrpc;
 import dev.agentgrid.proto.v1.WorkerStatus;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -65,16 +64,8 @@ public class WorkerAdminEndpoint extends WorkerAdminServiceGrpc.WorkerAdminServi
     @Override
     public void listWorkers(ListWorkersRequest req, StreamObserver<ListWorkersResponse> out) {
         Violations v = new Violations();
-        List<dev.agentgrid.controlplane.worker.WorkerStatus> statuses = new ArrayList<>();
-        for (int i = 0; i < req.getStatusesCount(); i++) {
-            WorkerStatus s = req.getStatuses(i);
-            if (s == WorkerStatus.WORKER_STATUS_UNSPECIFIED || s == WorkerStatus.UNRECOGNIZED) {
-                v.add("statuses[" + i + "]", "must be a known worker status other than WORKER_STATUS_UNSPECIFIED");
-            } else {
-                statuses.add(dev.agentgrid.controlplane.worker.WorkerStatus.valueOf(
-                        s.name().substring("WORKER_STATUS_".length())));
-            }
-        }
+        List<dev.agentgrid.controlplane.worker.WorkerStatus> statuses = ProtoEnums.toDomain(req.getStatusesList(),
+                dev.agentgrid.controlplane.worker.WorkerStatus.class, "statuses", v);
         String agentType = req.getAgentType().isEmpty() ? null : req.getAgentType();
         if (agentType != null) {
             v.requireName(agentType, "agent_type");
@@ -139,7 +130,7 @@ public class WorkerAdminEndpoint extends WorkerAdminServiceGrpc.WorkerAdminServi
                 .setVersion(w.version())
                 .putAllLabels(Json.parseStringMap(w.labelsJson()))
                 .setSlots(w.slots())
-                .setStatus(WorkerStatus.valueOf("WORKER_STATUS_" + w.status().name()))
+                .setStatus(ProtoEnums.toProto(w.status(), WorkerStatus.class))
                 .setCreateTime(ProtoTime.timestamp(w.createdAt()));
         Json.parseValue(w.agentTypesJson()).getListValue().getValuesList()
                 .forEach(t -> b.addAgentTypes(t.getStringValue()));

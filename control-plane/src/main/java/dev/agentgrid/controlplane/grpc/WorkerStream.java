@@ -176,7 +176,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
         }
         List<RunningAttempt> running = new ArrayList<>();
         for (var r : h.getRunningList()) {
-            running.add(new RunningAttempt(uuid(r.getTaskId(), "hello.running.task_id"), r.getAttempt()));
+            running.add(new RunningAttempt(Violations.requiredUuid(r.getTaskId(), "hello.running.task_id"), r.getAttempt()));
         }
         String name = h.getName().isEmpty() ? h.getHostname() : h.getName();
         WorkerRegistration reg = new WorkerRegistration(h.getWorkerId(), name.isEmpty() ? h.getWorkerId() : name,
@@ -276,13 +276,14 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
             timeout = ProtoTime.duration(q.getTimeout().getAfter());
             v.check(timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(Duration.ofDays(30)) <= 0,
                     "hitl_ask.timeout.after", timeout + " (expected: 1s to 30 days)");
-            defaultAction = HitlProtos.action(q.getTimeout().getDefaultAction(), "hitl_ask.timeout.default_action", v);
+            defaultAction = ProtoEnums.toDomain(q.getTimeout().getDefaultAction(),
+                    dev.agentgrid.controlplane.hitl.HitlAction.class, "hitl_ask.timeout.default_action", v);
         }
         v.throwIfAny();
         String options = Json.print(Json.value(q.getOptionsList()).getListValue());
         Duration t = timeout;
         dev.agentgrid.controlplane.hitl.HitlAction d = defaultAction;
-        UUID taskId = uuid(q.getTaskId(), "hitl_ask.task_id");
+        UUID taskId = Violations.requiredUuid(q.getTaskId(), "hitl_ask.task_id");
         AttemptReports.AskOutcome outcome = deps.reports.ask(workerId(), taskId, q.getAttempt(), q.getAskId(),
                 q.getQuestion(), options, payload, t, d);
         if (outcome.outcome() == ReportOutcome.STALE) {
@@ -316,18 +317,12 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
 
     /** Applies a task-scoped report; a stale attempt is told to stop. */
     private void fenced(String taskId, int attempt, Report report) {
-        UUID id = uuid(taskId, "task_id");
+        UUID id = Violations.requiredUuid(taskId, "task_id");
         if (report.apply(id, attempt) == ReportOutcome.STALE) {
             cancel(id, attempt, "stale attempt");
         }
     }
 
-    private static UUID uuid(String value, String field) {
-        Violations v = new Violations();
-        UUID id = v.requireUuid(value, field);
-        v.throwIfAny();
-        return id;
-    }
 
     private void disconnected() {
         WorkerRegistration reg = registration;

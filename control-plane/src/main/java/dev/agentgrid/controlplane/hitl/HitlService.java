@@ -72,8 +72,11 @@ public class HitlService {
      */
     public HitlRequest respond(UUID id, HitlAction action, String content, String responder) {
         return store.write(c -> {
-            HitlRequest r = requests.findByIdForUpdate(id)
-                    .orElseThrow(() -> new NotFoundException("HITL request " + id + " not found"));
+            // Lock order everywhere: the task, then its HITL requests.
+            UUID taskId = requests.findById(id)
+                    .orElseThrow(() -> new NotFoundException("HITL request " + id + " not found")).taskId();
+            tasks.findByIdForUpdate(taskId).orElseThrow();
+            HitlRequest r = requests.findByIdForUpdate(id).orElseThrow();
             if (r.status() != HitlStatus.PENDING) {
                 throw new FailedPreconditionException("HITL request " + id + " is already " + r.status()
                         + "; it can be answered only once");
@@ -103,6 +106,11 @@ public class HitlService {
         int expired = 0;
         for (UUID id : due) {
             Boolean done = store.write(c -> {
+                HitlRequest unlocked = requests.findById(id).orElse(null);
+                if (unlocked == null) {
+                    return false;
+                }
+                tasks.findByIdForUpdate(unlocked.taskId()).orElseThrow();
                 HitlRequest r = requests.findByIdForUpdate(id).orElse(null);
                 if (r == null || r.status() != HitlStatus.PENDING) {
                     return false;

@@ -28,7 +28,7 @@ public class ProjectCompletion {
 
     /** Checks the project once, at the end of the current transaction. */
     public void checkBeforeCommit(Changes c, UUID projectId) {
-        c.beforeCommit("project-completion:" + projectId, () -> complete(c, projectId));
+        c.beforeCommit(Changes.Phase.PROJECTS, projectId.toString(), () -> complete(c, projectId));
     }
 
     /** Counts a project's tasks by status, and its artifacts. */

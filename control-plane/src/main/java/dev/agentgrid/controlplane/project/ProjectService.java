@@ -126,6 +126,8 @@ public class ProjectService {
     /** Cancels every unfinished task of an ACTIVE project and ends it CANCELLED. */
     public Summary cancel(UUID id, String reason) {
         return store.write(c -> {
+            // Lock order everywhere: tasks, then their project, then agent types.
+            List<Task> unfinished = tasks.findUnfinishedByProjectForUpdate(id);
             Project p = projects.findByIdForUpdate(id).orElseThrow(() -> notFound(id));
             if (p.status() != ProjectStatus.ACTIVE) {
                 throw new FailedPreconditionException("project " + id + " is " + p.status()
@@ -134,7 +136,7 @@ public class ProjectService {
             String why = reason == null || reason.isBlank() ? "cancelled by user" : reason;
             // Ending the project first keeps the task cancellations from completing it.
             Project ended = completion.end(c, p, ProjectStatus.CANCELLED, why);
-            for (Task t : tasks.findUnfinishedByProjectForUpdate(id)) {
+            for (Task t : unfinished) {
                 taskService.cancel(c, t, "project cancelled: " + why);
             }
             return new Summary(ended, completion.count(id));
@@ -170,13 +172,14 @@ public class ProjectService {
     /** Marks an ACTIVE project COMPLETED at once, cancelling its unfinished tasks. */
     public Summary forceComplete(UUID id) {
         return store.write(c -> {
+            List<Task> unfinished = tasks.findUnfinishedByProjectForUpdate(id);
             Project p = projects.findByIdForUpdate(id).orElseThrow(() -> notFound(id));
             if (p.status() != ProjectStatus.ACTIVE) {
                 throw new FailedPreconditionException("project " + id + " is " + p.status()
                         + "; only an ACTIVE project can be force-completed");
             }
             Project ended = completion.end(c, p, ProjectStatus.COMPLETED, "forced complete by admin");
-            for (Task t : tasks.findUnfinishedByProjectForUpdate(id)) {
+            for (Task t : unfinished) {
                 taskService.cancel(c, t, "project force-completed");
             }
             return new Summary(ended, completion.count(id));

@@ -18,7 +18,23 @@ public final class Changes {
     private final Instant now;
     private final List<Event> events = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
-    private final java.util.LinkedHashMap<String, Runnable> beforeCommit = new java.util.LinkedHashMap<>();
+    // Keyed by (phase, key): iteration order is the order the actions run in.
+    private final java.util.TreeMap<String, Runnable> beforeCommit = new java.util.TreeMap<>();
+
+    /**
+     * Groups of before-commit work, run in this order whatever order they were asked for in. Each
+     * takes row locks of one table, so every transaction locks projects before agent types (and,
+     * within a group, in key order). One lock order for all transactions is what keeps two of them
+     * from each holding a row the other waits for: e.g. a task created in a project (which locks
+     * the project first) and a task of that project finishing (which used to lock the agent type
+     * first, then the project) deadlocked.
+     */
+    public enum Phase {
+        /** Project rows: completion checks. */
+        PROJECTS,
+        /** Agent type rows: derived agent statuses. */
+        AGENT_TYPES
+    }
 
     Changes(Instant now) {
         this.now = now;
@@ -42,24 +58,22 @@ public final class Changes {
     /**
      * Runs {@code action} once at the end of the transaction, before it commits, however often it
      * is asked for under the same key (e.g. recomputing an agent type's status once after several
-     * of its tasks changed).
+     * of its tasks changed). Actions run by {@link Phase}, then by key.
      */
-    public void beforeCommit(String key, Runnable action) {
-        beforeCommit.putIfAbsent(key, action);
+    public void beforeCommit(Phase phase, String key, Runnable action) {
+        beforeCommit.putIfAbsent(phase.ordinal() + ":" + key, action);
     }
 
-    /** Runs the before-commit actions, including any they add. */
+    /** Runs the before-commit actions in order, including any they add. */
     void runBeforeCommit() {
         java.util.Set<String> done = new java.util.HashSet<>();
-        boolean ran = true;
-        while (ran) {
-            ran = false;
-            for (var entry : List.copyOf(beforeCommit.entrySet())) {
-                if (done.add(entry.getKey())) {
-                    entry.getValue().run();
-                    ran = true;
-                }
+        while (true) {
+            var next = beforeCommit.entrySet().stream().filter(e -> !done.contains(e.getKey())).findFirst();
+            if (next.isEmpty()) {
+                return;
             }
+            done.add(next.get().getKey());
+            next.get().getValue().run();
         }
     }
 

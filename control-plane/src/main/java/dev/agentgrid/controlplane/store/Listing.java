@@ -23,6 +23,7 @@ public final class Listing<E> {
     private final Function<E, PageToken> cursorOf;
     private final Function<String, Object> idOf;
     private final StringBuilder where = new StringBuilder();
+    private String columns = "*";
     private final List<Object> args = new ArrayList<>();
 
     /**
@@ -36,6 +37,12 @@ public final class Listing<E> {
         this.type = type;
         this.cursorOf = cursorOf;
         this.idOf = idOf;
+    }
+
+    /** Reads these columns (SQL select list) instead of every column, e.g. to leave large ones out. */
+    public Listing<E> columns(String selectList) {
+        this.columns = selectList;
+        return this;
     }
 
     /** Adds {@code column = value} unless value is null. */
@@ -60,7 +67,7 @@ public final class Listing<E> {
 
     /** Reads one page, oldest first or newest first. */
     public Page<E> page(int size, PageToken token, boolean newestFirst) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table).append(" WHERE 1 = 1").append(where);
+        StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table).append(" WHERE 1 = 1").append(where);
         List<Object> all = new ArrayList<>(args);
         if (token != null) {
             String cmp = newestFirst ? "<" : ">";

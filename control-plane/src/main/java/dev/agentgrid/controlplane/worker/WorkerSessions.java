@@ -11,12 +11,31 @@ import java.util.concurrent.ConcurrentHashMap;
 @Singleton
 public class WorkerSessions implements WorkerCommands {
     private final ConcurrentHashMap<String, WorkerChannel> byWorker = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
-    /** Makes {@code channel} the worker's current one; an older channel is closed. */
+    /**
+     * Makes {@code channel} the worker's current one; an older channel is closed. After
+     * {@link #closeAll()} a new channel is closed at once.
+     */
     public void attach(WorkerChannel channel) {
         WorkerChannel previous = byWorker.put(channel.workerId(), channel);
         if (previous != null && previous != channel) {
             previous.supersede();
+        }
+        if (closed) {
+            channel.shutdown();
+        }
+    }
+
+    /**
+     * Ends every worker stream when the plane shuts down, at once, and every one that connects
+     * from now on: workers reconnect (to another replica, or to this one when it is back) instead
+     * of keeping the server waiting until its termination timeout.
+     */
+    public void closeAll() {
+        closed = true;
+        for (WorkerChannel channel : List.copyOf(byWorker.values())) {
+            channel.shutdown();
         }
     }
 
@@ -44,15 +63,10 @@ public class WorkerSessions implements WorkerCommands {
         return List.copyOf(byWorker.values());
     }
 
-    /**
-     * Ends every worker stream when the plane shuts down, at once: workers reconnect (to another
-     * replica, or to this one when it is back) instead of waiting for the server's grace period.
-     */
+    /** Ends every worker stream, if {@link #closeAll()} did not already (see GracefulShutdown). */
     @jakarta.annotation.PreDestroy
     void shutdown() {
-        for (WorkerChannel ch : all()) {
-            ch.shutdown();
-        }
+        closeAll();
     }
 
     @Override

@@ -66,10 +66,11 @@ public final class PlaneConnection {
   private final ExecutorService dispatchExecutor =
       Executors.newSingleThreadExecutor(named("dispatch"));
   // Metrics are read off the timer thread: a slow source (a hung nvidia-smi) must not delay
-  // kill graces and output flushes, and a heartbeat still being built is not started twice.
+  // kill graces and output flushes; requests made while one is built coalesce into one more.
   private final ExecutorService heartbeatExecutor =
       Executors.newSingleThreadExecutor(named("heartbeat"));
   private final AtomicBoolean buildingHeartbeat = new AtomicBoolean();
+  private final AtomicBoolean heartbeatRequested = new AtomicBoolean();
   private final SessionEvents events = new SessionEvents();
   // Guarded by this.
   private State state = State.IDLE;
@@ -253,28 +254,44 @@ public final class PlaneConnection {
         return;
       }
     }
-    if (buildingHeartbeat.compareAndSet(false, true)) {
-      try {
-        heartbeatExecutor.execute(() -> {
-          try {
-            Heartbeat heartbeat = delegate.heartbeat();
-            if (!session.isEnded()) {
-              queue.offerControl(ConnectRequest.newBuilder().setHeartbeat(heartbeat).build());
-            }
-          } finally {
-            buildingHeartbeat.set(false);
-          }
-        });
-      } catch (RejectedExecutionException e) {
-        buildingHeartbeat.set(false);
-      }
-    } else {
-      LOG.warn("the previous heartbeat is still being built; skipping one (slow metric source?)");
-    }
+    requestHeartbeat(session);
     synchronized (this) {
       if (session == current && !session.isEnded() && !closing) {
         heartbeatTimer = scheduler.schedule(() -> heartbeat(session), heartbeatInterval);
       }
+    }
+  }
+
+  /**
+   * Builds a heartbeat off the timer thread (metric sources may be slow). Requests that arrive
+   * while one is being built coalesce into one more build right after it, so a heartbeat is never
+   * skipped and a slow source never piles up work.
+   */
+  private void requestHeartbeat(Session session) {
+    heartbeatRequested.set(true);
+    if (buildingHeartbeat.compareAndSet(false, true)) {
+      try {
+        heartbeatExecutor.execute(() -> buildHeartbeats(session));
+      } catch (RejectedExecutionException e) {
+        buildingHeartbeat.set(false);
+      }
+    }
+  }
+
+  private void buildHeartbeats(Session session) {
+    try {
+      while (heartbeatRequested.getAndSet(false)) {
+        Heartbeat heartbeat = delegate.heartbeat();
+        if (!session.isEnded()) {
+          queue.offerControl(ConnectRequest.newBuilder().setHeartbeat(heartbeat).build());
+        }
+      }
+    } finally {
+      buildingHeartbeat.set(false);
+    }
+    // A request made after the loop's last check but before the flag was cleared.
+    if (heartbeatRequested.get() && !session.isEnded()) {
+      requestHeartbeat(session);
     }
   }
 
