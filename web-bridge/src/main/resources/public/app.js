@@ -334,5 +334,29 @@
     setTimeout(() => t.remove(), 4000);
   }
 
+  // Workers' latest metrics now, instead of after their next heartbeat.
+  async function loadWorkers() {
+    try {
+      const res = await fetch('/api/v1/workers?page_size=1000');
+      if (!res.ok) return;
+      for (const w of (await res.json()).workers || []) {
+        const v = worker(w.id);
+        v.name = w.name || v.name;
+        v.status = w.status || v.status;
+        v.slots = w.slots;
+        v.agentTypes = w.agent_types || v.agentTypes;
+        if (w.metrics && !v.cpu.length) {
+          push(v.cpu, Number(w.metrics.cpu_usage || 0));
+          const total = Number(w.metrics.memory_total_bytes || 0);
+          push(v.mem, total > 0 ? Number(w.metrics.memory_used_bytes || 0) / total : 0);
+        }
+      }
+      scheduleRender();
+    } catch (e) {
+      // The event stream fills the view in anyway.
+    }
+  }
+
+  loadWorkers();
   connect();
 })();
