@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -34,8 +35,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The dashboard in a real browser (Debian's headless Chromium through chromedriver), served by a
  * real bridge, in front of a real control plane, with a real worker process running a real agent
  * script: the user sees the worker and a running task's progress, clicks Approve on the agent's
- * question, and sees the task complete. Screenshots go to {@code target/dashboard-*.png}.
+ * question, and sees the task complete. Screenshots go to {@code target/dashboard-*.png}. Runs with
+ * {@code -Dagentgrid.test.browser=true} (CI sets it), which needs Chromium and chromedriver.
  */
+@EnabledIfSystemProperty(named = "agentgrid.test.browser", matches = "true")
 class DashboardBrowserIT extends BridgeTestBase {
     private static final Duration UI_WAIT = Duration.ofSeconds(40);
     private static final int PORT = ControlPlaneProcess.freePort();
