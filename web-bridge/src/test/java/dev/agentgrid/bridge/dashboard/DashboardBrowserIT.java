@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentgrid.bridge.testing.BridgeTestBase;
 import dev.agentgrid.bridge.testing.ControlPlaneProcess;
 import dev.agentgrid.bridge.testing.Poll;
+import dev.agentgrid.bridge.testing.WorkerProcess;
 import dev.agentgrid.proto.v1.GetTaskRequest;
 import dev.agentgrid.proto.v1.Task;
 import dev.agentgrid.proto.v1.TaskStatus;
@@ -16,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,14 +42,12 @@ import org.openqa.selenium.chrome.ChromeOptions;
 class DashboardBrowserIT extends BridgeTestBase {
     private static final Duration UI_WAIT = Duration.ofSeconds(40);
     private static final int PORT = ControlPlaneProcess.freePort();
-    private static final Path WORKER_JAR = Path.of(System.getProperty("agentgrid.worker.jar",
-            "../worker-agent/target/agentgrid-worker.jar"));
     private static final String AGENT = "browser-demo";
 
     @TempDir
     static Path tmp;
 
-    private Process worker;
+    private WorkerProcess worker;
     private WebDriver browser;
 
     @Override
@@ -61,10 +59,7 @@ class DashboardBrowserIT extends BridgeTestBase {
 
     @BeforeAll
     void startWorkerAndBrowser() throws IOException {
-        assertTrue(Files.isRegularFile(WORKER_JAR), "the worker jar is missing at " + WORKER_JAR.toAbsolutePath()
-                + "; build it with ./mvnw -B -ntp package -pl worker-agent -am");
-        Path script = tmp.resolve("agent.sh");
-        Files.writeString(script, """
+        worker = WorkerProcess.start(plane.target(), "browser-test-worker", AGENT, """
                 #!/bin/sh
                 # Reports progress, asks a human, and finishes once answered.
                 read -r task
@@ -76,13 +71,7 @@ class DashboardBrowserIT extends BridgeTestBase {
                 done
                 printf '{"agentgrid":"progress","percent":100,"stage":"shipped"}\\n'
                 printf '{"agentgrid":"result","output":{"shipped":true}}\\n'
-                """);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", WORKER_JAR.toString(), "--control-plane", plane.target(), "--agent-types", AGENT,
-                "--slots", "1", "--command", AGENT + "=sh " + script, "--state-dir", tmp.resolve("worker").toString(),
-                "--name", "browser-test-worker");
-        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("worker.log").toFile());
-        worker = pb.start();
+                """, tmp.resolve("worker"));
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(System.getProperty("agentgrid.chromium", "/usr/bin/chromium"));
@@ -102,9 +91,7 @@ class DashboardBrowserIT extends BridgeTestBase {
             browser.quit();
         }
         if (worker != null) {
-            worker.descendants().forEach(ProcessHandle::destroyForcibly);
-            worker.destroyForcibly();
-            worker.waitFor(10, TimeUnit.SECONDS);
+            worker.close();
         }
     }
 
