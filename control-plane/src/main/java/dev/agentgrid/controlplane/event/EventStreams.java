@@ -20,6 +20,7 @@ public class EventStreams {
     private final EventBus bus;
     private final Store store;
     private final ExecutorService executor;
+    private final java.util.concurrent.ScheduledExecutorService headChecks;
     private final Set<Handle> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -33,7 +34,18 @@ public class EventStreams {
             t.setDaemon(true);
             return t;
         });
+        // Events committed elsewhere (another replica) are found by polling the log's head.
+        this.headChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "event-stream-head");
+            t.setDaemon(true);
+            return t;
+        });
+        headChecks.scheduleWithFixedDelay(() -> open.forEach(h -> h.subscription.checkHead()),
+                HEAD_CHECK_MILLIS, HEAD_CHECK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
+
+    /** How often every subscription compares its position with the log's head. */
+    static final long HEAD_CHECK_MILLIS = 500;
 
     /**
      * Starts a subscription.
@@ -106,6 +118,7 @@ public class EventStreams {
     @PreDestroy
     void shutdown() {
         completeAll();
+        headChecks.shutdownNow();
         executor.shutdownNow();
     }
 

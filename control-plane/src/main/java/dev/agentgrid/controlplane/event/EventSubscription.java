@@ -31,6 +31,7 @@ final class EventSubscription {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean pendingDrain = new AtomicBoolean();
     private volatile boolean closed;
+    private volatile boolean checkHead;
 
     // Guarded by draining (only the draining thread touches these).
     private long covered;
@@ -79,6 +80,16 @@ final class EventSubscription {
         }
     }
 
+    /**
+     * Asks the subscription to compare its position with the log's head on its next drain. Events
+     * committed by another control-plane replica never reach this replica's bus; this periodic
+     * check finds them (and a lost in-process delivery) within one polling interval.
+     */
+    void checkHead() {
+        checkHead = true;
+        schedule();
+    }
+
     void close() {
         closed = true;
         synchronized (buffer) {
@@ -116,6 +127,12 @@ final class EventSubscription {
     }
 
     private void drain() {
+        if (checkHead && !catchingUp && sink.isReady()) {
+            checkHead = false;
+            if (log.latestSeq() > covered) {
+                catchingUp = true;
+            }
+        }
         while (!closed && sink.isReady()) {
             synchronized (buffer) {
                 if (overflowed) {

@@ -123,6 +123,18 @@ class EventSubscriptionTest {
     }
 
     @Test
+    void eventsCommittedElsewhereAreFoundByTheHeadCheck() {
+        EventSubscription s = subscribe(EventFilter.ALL, 0);
+        s.schedule();
+        commit(project); // committed by another replica: never offered on this bus
+        commit(project);
+        s.schedule();
+        assertEquals(List.of(), sent, "nothing announced it yet");
+        s.checkHead();
+        assertEquals(List.of(1L, 2L), sent);
+    }
+
+    @Test
     void closedSubscriptionSendsNothingMore() {
         EventSubscription s = subscribe(EventFilter.ALL, 0);
         s.schedule();
