@@ -15,7 +15,6 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -37,9 +36,11 @@ public class ProjectArchives {
     private final ProjectRepository projects;
     private final TaskRepository tasks;
     private final ProjectArchiveRepository archives;
+    private final ArtifactRepository artifacts;
 
     public ProjectArchives(Store store, JdbcOperations jdbc, ProjectRepository projects, TaskRepository tasks,
-            ProjectArchiveRepository archives) {
+            ProjectArchiveRepository archives, ArtifactRepository artifacts) {
+        this.artifacts = artifacts;
         this.store = store;
         this.jdbc = jdbc;
         this.projects = projects;
@@ -52,8 +53,8 @@ public class ProjectArchives {
         return store.write(c -> {
             Project p = projects.findByIdForUpdate(projectId)
                     .orElseThrow(() -> new NotFoundException("project " + projectId + " not found"));
-            List<Artifact> artifacts = artifactsOf(projectId);
-            ArchiveWriter.Packed packed = ArchiveWriter.pack(p, tasks.findByProject(projectId, TASK_LIMIT), artifacts);
+            ArchiveWriter.Packed packed = ArchiveWriter.pack(p, tasks.findByProject(projectId, TASK_LIMIT),
+                    artifacts.findByProject(projectId));
             ProjectArchive archive = new ProjectArchive(projectId, "project-" + projectId + ".zip",
                     packed.bytes().length, packed.fileCount(), sha256(packed.bytes()),
                     Base64.getEncoder().encodeToString(packed.bytes()), c.now());
@@ -141,19 +142,6 @@ public class ProjectArchives {
         return sum;
     }
 
-    private List<Artifact> artifactsOf(UUID projectId) {
-        return jdbc.prepareStatement("SELECT * FROM context_artifacts WHERE project_id = ? ORDER BY created_at, id",
-                ps -> {
-                    ps.setObject(1, projectId);
-                    List<Artifact> out = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(jdbc.readEntity(rs, Artifact.class));
-                        }
-                    }
-                    return out;
-                });
-    }
 
     private static String sha256(byte[] bytes) {
         try {

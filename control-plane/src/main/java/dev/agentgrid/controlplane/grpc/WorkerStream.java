@@ -79,6 +79,9 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     private final String headerToken;
     private final ArrayDeque<ConnectResponse> queue = new ArrayDeque<>();
     private boolean closed; // guarded by queue
+    // Guarded by queue. Nothing goes out before Welcome: once the channel is attached, other
+    // threads (a HITL answer, a cancel) may send while Hello is still being handled.
+    private boolean welcomed;
     private volatile boolean draining;
     private volatile WorkerRegistration registration;
     private volatile UUID sessionId;
@@ -195,7 +198,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
                 .setLeaseDuration(ProtoTime.duration(deps.settings.lease()));
         rec.kept().forEach(k -> welcome.addKept(dev.agentgrid.proto.v1.RunningAttempt.newBuilder()
                 .setTaskId(k.taskId().toString()).setAttempt(k.attempt())));
-        send(ConnectResponse.newBuilder().setWelcome(welcome).build());
+        sendWelcome(ConnectResponse.newBuilder().setWelcome(welcome).build());
         rec.cancelled().forEach(c -> cancel(c.taskId(), c.attempt(), "attempt is no longer held by this worker"));
         rec.resent().forEach(this::assign);
         // What reached the plane for these attempts while the worker was away.
@@ -469,7 +472,21 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
         }
     }
 
+    private void sendWelcome(ConnectResponse welcome) {
+        synchronized (queue) {
+            if (closed) {
+                return;
+            }
+            queue.addFirst(welcome);
+            welcomed = true;
+            drainLocked();
+        }
+    }
+
     private void drainLocked() {
+        if (!welcomed) {
+            return;
+        }
         while (!closed && out.isReady() && !queue.isEmpty()) {
             out.onNext(queue.poll());
         }

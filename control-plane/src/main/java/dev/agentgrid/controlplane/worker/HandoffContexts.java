@@ -5,9 +5,8 @@ import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.task.Task;
 import dev.agentgrid.controlplane.task.TaskDependencies;
 import dev.agentgrid.controlplane.task.TaskRepository;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import dev.agentgrid.controlplane.artifact.ArtifactRepository;
 import jakarta.inject.Singleton;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -23,12 +22,12 @@ public class HandoffContexts {
     /** Bytes of artifact content inlined into one assignment at most. */
     static final long INLINE_LIMIT = 1 << 20;
 
-    private final JdbcOperations jdbc;
+    private final ArtifactRepository artifacts;
     private final TaskRepository tasks;
     private final TaskDependencies dependencies;
 
-    public HandoffContexts(JdbcOperations jdbc, TaskRepository tasks, TaskDependencies dependencies) {
-        this.jdbc = jdbc;
+    public HandoffContexts(ArtifactRepository artifacts, TaskRepository tasks, TaskDependencies dependencies) {
+        this.artifacts = artifacts;
         this.tasks = tasks;
         this.dependencies = dependencies;
     }
@@ -44,7 +43,7 @@ public class HandoffContexts {
             }
             out.add(new Handoff(task.projectId(), up.agentType(), task.agentType(), "task_output",
                     up.outputJson() == null ? "null" : up.outputJson(), up.id()));
-            for (Artifact a : artifactsOf(up.id())) {
+            for (Artifact a : artifacts.findByTask(up.id())) {
                 boolean inline = inlined + a.sizeBytes() <= INLINE_LIMIT;
                 if (inline) {
                     inlined += a.sizeBytes();
@@ -61,18 +60,5 @@ public class HandoffContexts {
             }
         }
         return out;
-    }
-
-    private List<Artifact> artifactsOf(UUID taskId) {
-        return jdbc.prepareStatement("SELECT * FROM context_artifacts WHERE task_id = ? ORDER BY created_at, id", ps -> {
-            ps.setObject(1, taskId);
-            List<Artifact> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(jdbc.readEntity(rs, Artifact.class));
-                }
-            }
-            return list;
-        });
     }
 }
