@@ -29,6 +29,10 @@ public class AgentStatusService {
     private final JdbcOperations jdbc;
     private final AgentStateRepository states;
     private final AgentStatusEntryRepository history;
+    private final java.util.Set<String> pending = new java.util.LinkedHashSet<>(); // guards busy too
+    private boolean busy;
+    private final Thread refresher;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgentStatusService.class);
 
     public AgentStatusService(Store store, JdbcOperations jdbc, AgentStateRepository states,
             AgentStatusEntryRepository history) {
@@ -36,11 +40,81 @@ public class AgentStatusService {
         this.jdbc = jdbc;
         this.states = states;
         this.history = history;
+        this.refresher = new Thread(this::refreshLoop, "agent-status");
+        refresher.setDaemon(true);
+        refresher.start();
     }
 
-    /** Recomputes an agent type's status once, at the end of the current transaction. */
-    public void refreshBeforeCommit(Changes c, String agentType) {
-        c.beforeCommit(Changes.Phase.AGENT_TYPES, agentType, () -> refresh(c, agentType));
+    /**
+     * Has an agent type's status recomputed once the current transaction committed. The status is
+     * derived and only read by people, so it is brought up to date just after the change, by one
+     * background thread that coalesces requests: recomputing it inside every transaction cost
+     * five statements and a lock on the agent type's row that every task of the type queued on.
+     */
+    public void refreshAfterCommit(Changes c, String agentType) {
+        c.afterCommit(() -> request(agentType));
+    }
+
+    private void request(String agentType) {
+        synchronized (pending) {
+            pending.add(agentType);
+            pending.notifyAll();
+        }
+    }
+
+    /** Waits until every requested refresh has been applied (for tests and orderly checks). */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (pending) {
+            while (!pending.isEmpty() || busy) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                pending.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    private void refreshLoop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            java.util.List<String> types;
+            synchronized (pending) {
+                while (pending.isEmpty()) {
+                    try {
+                        pending.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                types = new java.util.ArrayList<>(pending);
+                pending.clear();
+                busy = true;
+            }
+            try {
+                // One transaction per type, in name order: each locks one agent type's row.
+                java.util.Collections.sort(types);
+                for (String type : types) {
+                    try {
+                        store.write(c -> refresh(c, type, null));
+                    } catch (RuntimeException e) {
+                        LOG.warn("refreshing the status of agent type {} failed; it is refreshed on its next change",
+                                type, e);
+                    }
+                }
+            } finally {
+                synchronized (pending) {
+                    busy = false;
+                    pending.notifyAll();
+                }
+            }
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopRefreshing() {
+        refresher.interrupt();
     }
 
     /** Every known agent type. */
@@ -78,10 +152,6 @@ public class AgentStatusService {
         });
     }
 
-    private void refresh(Changes c, String agentType) {
-        refresh(c, agentType, null);
-    }
-
     private AgentState refresh(Changes c, String agentType, String resetReason) {
         AgentState current = states.findByIdForUpdate(agentType).orElse(null);
         Instant resetAt = current == null ? null : current.resetAt();
@@ -110,20 +180,37 @@ public class AgentStatusService {
         return next;
     }
 
-    private Derived derive(String agentType, Instant resetAt) {
-        Derived active = jdbc.prepareStatement("SELECT id, status FROM tasks WHERE agent_type = ?"
-                + " AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')"
-                + " ORDER BY CASE WHEN status = 'WAITING_FOR_HITL' THEN 1 ELSE 0 END, updated_at DESC LIMIT 1", ps -> {
-                    ps.setString(1, agentType);
+    private record Latest(UUID id, Instant updatedAt) {
+    }
+
+    private java.util.Optional<UUID> latestIn(String agentType, String status) {
+        return java.util.Optional.ofNullable(latest(agentType, status)).map(Latest::id);
+    }
+
+    private Latest latest(String agentType, String status) {
+        return jdbc.prepareStatement("SELECT id, updated_at FROM tasks WHERE status = ? AND agent_type = ?"
+                + " ORDER BY updated_at DESC LIMIT 1", ps -> {
+                    ps.setString(1, status);
+                    ps.setString(2, agentType);
                     try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            return null;
-                        }
-                        boolean waiting = rs.getString(2).equals("WAITING_FOR_HITL");
-                        return new Derived(waiting ? AgentStatus.WAITING_FOR_HITL : AgentStatus.WORKING,
-                                rs.getObject(1, UUID.class), waiting ? "waiting for a human" : "task running");
+                        return rs.next() ? new Latest(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant())
+                                : null;
                     }
                 });
+    }
+
+    private Derived derive(String agentType, Instant resetAt) {
+        // A running or assigned task makes the type WORKING (the most recently changed one is
+        // its current task), else one waiting for a human: index seeks (tasks_agent_activity_idx),
+        // not a sort of every active task.
+        Latest running = latest(agentType, "RUNNING");
+        Latest assigned = latest(agentType, "ASSIGNED");
+        Latest newest = running == null ? assigned : assigned == null ? running
+                : assigned.updatedAt().isAfter(running.updatedAt()) ? assigned : running;
+        Derived active = newest != null ? new Derived(AgentStatus.WORKING, newest.id(), "task running")
+                : latestIn(agentType, "WAITING_FOR_HITL")
+                        .map(id -> new Derived(AgentStatus.WAITING_FOR_HITL, id, "waiting for a human"))
+                        .orElse(null);
         if (active != null) {
             return active;
         }

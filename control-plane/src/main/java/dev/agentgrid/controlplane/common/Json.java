@@ -11,18 +11,30 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * JSON as the store keeps it (text) and as the contract carries it (protobuf Struct/Value). One
- * JSON library for the whole plane: protobuf's.
+ * JSON as the store keeps it (text) and as the contract carries it (protobuf Struct/Value).
+ * Struct, Value and ListValue go through {@link StructJson}; other messages (rare, e.g. a
+ * worker's inventory) through protobuf's {@code JsonFormat}.
  */
 public final class Json {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
-    private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
     private Json() {
     }
 
-    /** Prints a Struct, Value or ListValue as compact JSON. */
+    /** Prints a Struct, Value or ListValue (or any message, slower) as compact JSON. */
     public static String print(com.google.protobuf.MessageOrBuilder message) {
+        if (message instanceof Struct s) {
+            return StructJson.print(s);
+        }
+        if (message instanceof Value v) {
+            return StructJson.print(v);
+        }
+        if (message instanceof ListValue l) {
+            return StructJson.print(l);
+        }
+        if (message instanceof Struct.Builder s) {
+            return StructJson.print(s.build());
+        }
         try {
             return PRINTER.print(message);
         } catch (InvalidProtocolBufferException e) {
@@ -35,13 +47,11 @@ public final class Json {
         if (json == null || json.isEmpty()) {
             return Struct.getDefaultInstance();
         }
-        Struct.Builder b = Struct.newBuilder();
         try {
-            PARSER.merge(json, b);
-        } catch (InvalidProtocolBufferException e) {
+            return StructJson.parseStruct(json);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("stored JSON object is corrupt", e);
         }
-        return b.build();
     }
 
     /** Parses any JSON value; null or empty text is JSON null. */
@@ -49,13 +59,11 @@ public final class Json {
         if (json == null || json.isEmpty()) {
             return Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
         }
-        Value.Builder b = Value.newBuilder();
         try {
-            PARSER.merge(json, b);
-        } catch (InvalidProtocolBufferException e) {
+            return StructJson.parseValue(json);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("stored JSON value is corrupt", e);
         }
-        return b.build();
     }
 
     /** Parses a JSON string-to-string object (labels). */

@@ -19,9 +19,37 @@ import java.util.UUID;
 @Singleton
 public class EventLog {
     private final JdbcOperations jdbc;
+    private final dev.agentgrid.controlplane.stats.PlaneStats stats;
+    private volatile String reserveSql;
 
-    public EventLog(JdbcOperations jdbc) {
+    public EventLog(JdbcOperations jdbc, dev.agentgrid.controlplane.stats.PlaneStats stats) {
         this.jdbc = jdbc;
+        this.stats = stats;
+    }
+
+    /**
+     * Reserves {@code count} sequence numbers in one statement, which also takes the sequence
+     * row's lock until the transaction ends; returns the number before the first one.
+     */
+    private long reserve(int count) {
+        String sql = reserveSql;
+        if (sql == null) {
+            String product = jdbc.execute(connection -> connection.getMetaData().getDatabaseProductName());
+            // The same statement in each dialect: PostgreSQL returns the new row, H2 reads it
+            // from the update's "final table".
+            sql = "PostgreSQL".equals(product)
+                    ? "UPDATE event_sequence SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq"
+                    : "SELECT last_seq FROM FINAL TABLE (UPDATE event_sequence SET last_seq = last_seq + ? WHERE id = 1)";
+            reserveSql = sql;
+        }
+        long newLast = jdbc.prepareStatement(sql, ps -> {
+            ps.setLong(1, count);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        return newLast - count;
     }
 
     /**
@@ -33,21 +61,11 @@ public class EventLog {
         if (events.isEmpty()) {
             return List.of();
         }
-        long last = jdbc.prepareStatement("SELECT last_seq FROM event_sequence WHERE id = 1 FOR UPDATE", ps -> {
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        long last = reserve(events.size());
         List<Event> numbered = new ArrayList<>(events.size());
         for (Event e : events) {
             numbered.add(e.withSeq(++last));
         }
-        long newLast = last;
-        jdbc.prepareStatement("UPDATE event_sequence SET last_seq = ? WHERE id = 1", ps -> {
-            ps.setLong(1, newLast);
-            return ps.executeUpdate();
-        });
         jdbc.prepareStatement("INSERT INTO event_log (seq, id, event_type, project_id, task_id, worker_id, agent_type,"
                 + " payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     for (Event e : numbered) {
@@ -64,6 +82,7 @@ public class EventLog {
                     }
                     return ps.executeBatch();
                 });
+        stats.count(dev.agentgrid.controlplane.stats.PlaneStats.EVENTS_APPENDED, numbered.size());
         return numbered;
     }
 

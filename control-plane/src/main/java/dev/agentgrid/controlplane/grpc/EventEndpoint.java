@@ -94,7 +94,29 @@ public class EventEndpoint extends EventServiceGrpc.EventServiceImplBase {
         return new EventFilter(project, task, workerId.isEmpty() ? null : workerId, Set.copyOf(types));
     }
 
+    /**
+     * Recently converted events by id: every subscriber receives the same events, and turning the
+     * stored JSON back into a Struct is the costly part, so it is done once per event, not once
+     * per subscriber. Cleared whole when full; a miss only costs a conversion.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<java.util.UUID, dev.agentgrid.proto.v1.Event>
+            RECENT = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int RECENT_LIMIT = 16_384;
+
     static dev.agentgrid.proto.v1.Event toProto(Event e) {
+        dev.agentgrid.proto.v1.Event cached = RECENT.get(e.id());
+        if (cached != null && cached.getSeq() == e.seq()) {
+            return cached;
+        }
+        dev.agentgrid.proto.v1.Event converted = convert(e);
+        if (RECENT.size() >= RECENT_LIMIT) {
+            RECENT.clear();
+        }
+        RECENT.put(e.id(), converted);
+        return converted;
+    }
+
+    private static dev.agentgrid.proto.v1.Event convert(Event e) {
         dev.agentgrid.proto.v1.Event.Builder b = dev.agentgrid.proto.v1.Event.newBuilder()
                 .setSeq(e.seq())
                 .setId(e.id().toString())

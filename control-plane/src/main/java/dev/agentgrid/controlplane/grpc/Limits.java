@@ -14,6 +14,10 @@ final class Limits {
     static final int LABEL_VALUE = 255;
     static final int DEPENDENCIES = 100;
     static final int TASKS_PER_PROJECT = 1_000;
+    /** Most tasks one CreateTasks call adds. */
+    static final int TASKS_PER_BATCH = 1_000;
+    /** A batch's idempotency key: each task stores it with "/index" appended (column of 128). */
+    static final int BATCH_REQUEST_ID = 120;
     static final int VARIABLES = 64;
     static final int PRIORITY = 1_000;
     static final int MAX_ATTEMPTS = 100;

@@ -3,6 +3,7 @@ package dev.agentgrid.controlplane.grpc;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.PageToken;
 import dev.agentgrid.controlplane.common.Violations;
+import dev.agentgrid.controlplane.stats.PlaneStats;
 import dev.agentgrid.controlplane.store.Listing;
 import dev.agentgrid.controlplane.task.NewTask;
 import dev.agentgrid.controlplane.task.Task;
@@ -13,6 +14,8 @@ import dev.agentgrid.proto.v1.CancelTaskRequest;
 import dev.agentgrid.proto.v1.CancelTaskResponse;
 import dev.agentgrid.proto.v1.CreateTaskRequest;
 import dev.agentgrid.proto.v1.CreateTaskResponse;
+import dev.agentgrid.proto.v1.CreateTasksRequest;
+import dev.agentgrid.proto.v1.CreateTasksResponse;
 import dev.agentgrid.proto.v1.GetTaskRequest;
 import dev.agentgrid.proto.v1.GetTaskResponse;
 import dev.agentgrid.proto.v1.ListTaskMessagesRequest;
@@ -25,6 +28,7 @@ import dev.agentgrid.proto.v1.TaskMessageKind;
 import dev.agentgrid.proto.v1.TaskServiceGrpc;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,14 +38,17 @@ import java.util.UUID;
 public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
     private final TaskService tasks;
     private final TaskMessages messages;
+    private final PlaneStats stats;
 
-    public TaskEndpoint(TaskService tasks, TaskMessages messages) {
+    public TaskEndpoint(TaskService tasks, TaskMessages messages, PlaneStats stats) {
+        this.stats = stats;
         this.tasks = tasks;
         this.messages = messages;
     }
 
     @Override
     public void createTask(CreateTaskRequest req, StreamObserver<CreateTaskResponse> out) {
+        long start = System.nanoTime();
         Violations v = new Violations();
         UUID projectId = v.requireUuid(req.getProjectId(), "project_id");
         NewTask spec = null;
@@ -52,8 +59,44 @@ public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
         }
         String requestId = ProjectEndpoint.requestId(req.getRequestId(), v);
         v.throwIfAny();
-        Replies.reply(out, CreateTaskResponse.newBuilder().setTask(proto(tasks.create(projectId, spec, requestId)))
-                .build());
+        Task created = tasks.create(projectId, spec, requestId);
+        // Without dependencies in the request there are none to read back (a repeated request
+        // returns the first task, which was created from the same spec).
+        Replies.reply(out, CreateTaskResponse.newBuilder().setTask(spec.dependsOn().isEmpty()
+                ? TaskProtos.toProto(created, List.of()) : proto(created)).build());
+        stats.latency(PlaneStats.CREATE_TASKS).recordSince(start);
+    }
+
+    @Override
+    public void createTasks(CreateTasksRequest req, StreamObserver<CreateTasksResponse> out) {
+        long start = System.nanoTime();
+        Violations v = new Violations();
+        UUID projectId = v.requireUuid(req.getProjectId(), "project_id");
+        v.check(req.getTasksCount() >= 1 && req.getTasksCount() <= Limits.TASKS_PER_BATCH, "tasks",
+                req.getTasksCount() + " entries (expected: 1 to " + Limits.TASKS_PER_BATCH + ")");
+        List<NewTask> specs = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
+        if (req.getTasksCount() <= Limits.TASKS_PER_BATCH) {
+            for (int i = 0; i < req.getTasksCount(); i++) {
+                fields.add("tasks[" + i + "]");
+                specs.add(TaskProtos.parseSpec(req.getTasks(i), fields.get(i), v, true));
+            }
+        }
+        String requestId = null;
+        if (!req.getRequestId().isEmpty()) {
+            v.requireLength(req.getRequestId(), "request_id", 1, Limits.BATCH_REQUEST_ID);
+            requestId = req.getRequestId();
+        }
+        v.throwIfAny();
+        List<Task> created = tasks.createBatch(projectId, specs, fields, requestId);
+        Map<UUID, List<UUID>> deps = tasks.dependenciesOf(created.stream().map(Task::id).toList());
+        CreateTasksResponse.Builder b = CreateTasksResponse.newBuilder();
+        for (Task t : created) {
+            dev.agentgrid.proto.v1.Task p = TaskProtos.toProto(t, deps.getOrDefault(t.id(), List.of()));
+            b.addTasks(req.getOmitSpecs() ? p.toBuilder().clearInstructions().clearInput().build() : p);
+        }
+        Replies.reply(out, b.build());
+        stats.latency(PlaneStats.CREATE_TASKS).recordSince(start);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.agentgrid.controlplane.event.EventTypes;
 import dev.agentgrid.controlplane.event.LiveEvents;
 import dev.agentgrid.controlplane.hitl.HitlDelivery;
 import dev.agentgrid.controlplane.hitl.HitlRequests;
+import dev.agentgrid.controlplane.stats.PlaneStats;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.AttemptReports;
 import dev.agentgrid.controlplane.task.DispatchSignal;
@@ -71,7 +72,8 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     /** What a stream needs from the plane. */
     record Dependencies(WorkerRegistry registry, WorkerSessions sessions, WorkerReconciler reconciler,
             AttemptReports reports, WorkerSettings settings, DispatchSignal dispatch, LiveEvents live,
-            HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages) {
+            HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages,
+            PlaneStats stats, java.time.Clock clock, dev.agentgrid.controlplane.worker.WorkerArrivals arrivals) {
     }
 
     private final Dependencies deps;
@@ -85,6 +87,8 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     private volatile boolean draining;
     private volatile WorkerRegistration registration;
     private volatile UUID sessionId;
+    // When this stream last renewed the worker's liveness (by a heartbeat or any other message).
+    private volatile java.time.Instant lastRenewal;
 
     WorkerStream(Dependencies deps, ServerCallStreamObserver<ConnectResponse> out, String headerToken) {
         this.deps = deps;
@@ -98,6 +102,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
 
     @Override
     public void onNext(ConnectRequest req) {
+        long start = System.nanoTime();
         try {
             if (registration == null) {
                 if (!req.hasHello()) {
@@ -105,7 +110,11 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
                             + req.getMessageCase());
                 }
                 hello(req.getHello());
+                deps.stats.latency(PlaneStats.HELLO).recordSince(start);
                 return;
+            }
+            if (!req.hasHeartbeat()) {
+                renewIfDue();
             }
             switch (req.getMessageCase()) {
                 case HELLO -> throw new FailedPreconditionException("protocol error: Hello sent twice");
@@ -134,6 +143,9 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
                             "worker draining: " + req.getDraining().getReason());
                 }
                 case MESSAGE_NOT_SET -> throw new InvalidArgumentException("message", "required");
+            }
+            if (!req.hasHeartbeat()) {
+                deps.stats.latency(PlaneStats.WORKER_REPORT).recordSince(start); // heartbeats: on commit
             }
         } catch (RuntimeException e) {
             // A protocol error changes nothing and ends the stream; the worker reconnects cleanly.
@@ -186,12 +198,19 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
                 h.getHostname(), h.getVersion(), java.util.Map.copyOf(h.getLabelsMap()), List.copyOf(h.getAgentTypesList()), h.getSlots(),
                 Json.print(h.getInventory()));
         UUID session = Ids.next();
-        deps.registry.register(reg, session);
         sessionId = session;
         registration = reg;
+        // Attached before the session is stored, so that a command sent while it is being stored
+        // reaches this stream (it waits for Welcome); the dispatcher places nothing on a session
+        // the store does not know yet.
         deps.sessions.attach(this);
-
-        WorkerReconciler.Reconciliation rec = deps.reconciler.reconcile(reg.workerId(), running);
+        WorkerReconciler.Reconciliation rec;
+        try {
+            rec = deps.arrivals.arrive(reg, session, running);
+        } catch (RuntimeException e) {
+            deps.sessions.detach(this);
+            throw e;
+        }
         Welcome.Builder welcome = Welcome.newBuilder()
                 .setSessionId(session.toString())
                 .setHeartbeatInterval(ProtoTime.duration(deps.settings.getHeartbeatInterval()))
@@ -213,7 +232,29 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
         deps.dispatch.wake();
     }
 
+    /**
+     * Any message proves the worker alive. A worker that sent hundreds of reports has its
+     * heartbeat queued behind them, and applying them can take longer than a lease: renewing as
+     * the reports are applied (at most once per heartbeat interval) keeps a busy worker from
+     * being declared lost.
+     */
+    private void renewIfDue() {
+        java.time.Instant now = deps.clock.instant();
+        java.time.Instant last = lastRenewal;
+        if (last != null && now.isBefore(last.plus(deps.settings.getHeartbeatInterval()))) {
+            return;
+        }
+        lastRenewal = now;
+        UUID session = sessionId;
+        deps.registry.renew(workerId(), session).whenComplete((current, error) -> {
+            if (error != null || !Boolean.TRUE.equals(current)) {
+                closeAfterFailedWrite(session, error);
+            }
+        });
+    }
+
     private void heartbeat(Heartbeat hb) {
+        lastRenewal = deps.clock.instant();
         String metrics;
         try {
             metrics = METRICS_JSON.print(hb.getMetrics());
@@ -222,11 +263,32 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
         }
         java.time.Instant captured = hb.getMetrics().hasCaptureTime()
                 ? ProtoTime.instant(hb.getMetrics().getCaptureTime()) : null;
-        if (!deps.registry.heartbeat(workerId(), sessionId, metrics, captured)) {
-            throw new FailedPreconditionException("session " + sessionId + " is no longer current");
-        }
-        deps.live.publish(EventTypes.WORKER_METRICS, null, null, workerId(), null, Json.object(
-                "worker_id", workerId(), "metrics", Json.parseStruct(metrics)));
+        String id = workerId();
+        UUID session = sessionId;
+        com.google.protobuf.Struct live = Json.object("worker_id", id, "metrics", Json.parseStruct(metrics));
+        long received = System.nanoTime();
+        // Not waited for: the stream goes on with its next message while the heartbeat waits for
+        // its batch (a thread per waiting worker would be ten thousand threads at ten thousand
+        // workers). Its outcome arrives on the committing thread.
+        deps.registry.heartbeatAsync(id, session, metrics, captured).whenComplete((current, error) -> {
+            if (error != null || !Boolean.TRUE.equals(current)) {
+                closeAfterFailedWrite(session, error);
+                return;
+            }
+            deps.stats.latency(PlaneStats.HEARTBEAT).recordSince(received);
+            deps.live.publish(EventTypes.WORKER_METRICS, null, null, id, null, live);
+        });
+    }
+
+    /** Ends the stream when a write not waited for failed, or its session was superseded. */
+    private void closeAfterFailedWrite(UUID session, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        RuntimeException failure = cause instanceof RuntimeException r ? r
+                : cause != null ? new IllegalStateException(cause)
+                : new FailedPreconditionException("session " + session + " is no longer current");
+        LOG.info("closing stream of worker {}: {}", workerId(), failure.getMessage());
+        close(StatusMapping.toStatus(failure));
     }
 
     private void output(TaskOutput o) {

@@ -23,9 +23,11 @@ public class WorkerStreamEndpoint extends WorkerServiceGrpc.WorkerServiceImplBas
 
     public WorkerStreamEndpoint(WorkerRegistry registry, WorkerSessions sessions, WorkerReconciler reconciler,
             AttemptReports reports, WorkerSettings settings, DispatchSignal dispatch, LiveEvents live,
-            HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages) {
+            HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages,
+            dev.agentgrid.controlplane.stats.PlaneStats stats, java.time.Clock clock,
+            dev.agentgrid.controlplane.worker.WorkerArrivals arrivals) {
         this.deps = new WorkerStream.Dependencies(registry, sessions, reconciler, reports, settings, dispatch, live,
-                hitl, store, messages);
+                hitl, store, messages, stats, clock, arrivals);
     }
 
     @Override

@@ -74,6 +74,10 @@ public class ProjectCompletion {
         if (p.status() != ProjectStatus.ACTIVE) {
             return p;
         }
+        // Most checks find work left: answer those with one index seek, count only at the end.
+        if (hasUnfinishedTask(projectId)) {
+            return p;
+        }
         Completion counts = count(projectId);
         if (!counts.allTerminal()) {
             return p;
@@ -83,6 +87,16 @@ public class ProjectCompletion {
                 ? counts.failedTasks() + " of " + counts.totalTasks() + " tasks failed"
                 : counts.completedTasks() + " of " + counts.totalTasks() + " tasks completed";
         return end(c, p, failed ? ProjectStatus.FAILED : ProjectStatus.COMPLETED, reason);
+    }
+
+    private boolean hasUnfinishedTask(UUID projectId) {
+        return jdbc.prepareStatement("SELECT 1 FROM tasks WHERE project_id = ? AND status IN ('PENDING', 'ASSIGNED',"
+                + " 'RUNNING', 'WAITING_FOR_HITL') LIMIT 1", ps -> {
+                    ps.setObject(1, projectId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next();
+                    }
+                });
     }
 
     /** Moves a project to a terminal status and emits the workflow event. */

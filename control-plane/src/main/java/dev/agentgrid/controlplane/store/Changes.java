@@ -32,7 +32,10 @@ public final class Changes {
     public enum Phase {
         /** Project rows: completion checks. */
         PROJECTS,
-        /** Agent type rows: derived agent statuses. */
+        /**
+         * Agent type rows. Derived agent statuses no longer lock them in the transaction (they
+         * are recomputed after the commit); the phase stays for work that must follow projects.
+         */
         AGENT_TYPES
     }
 

@@ -1,5 +1,8 @@
 package dev.agentgrid.controlplane.task;
 
+import dev.agentgrid.controlplane.stats.PlaneStats;
+import dev.agentgrid.controlplane.store.GroupCommit;
+
 import dev.agentgrid.controlplane.artifact.ArtifactService;
 import dev.agentgrid.controlplane.artifact.NewArtifact;
 import dev.agentgrid.controlplane.common.FailedPreconditionException;
@@ -20,7 +23,6 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,27 +40,54 @@ public class AttemptReports {
 
     private final Store store;
     private final JdbcOperations jdbc;
-    private final TaskRepository tasks;
     private final TaskTransitions transitions;
     private final ArtifactService artifacts;
     private final LiveEvents live;
-    private final AtomicLong staleReports = new AtomicLong();
     private final HitlRequests hitl;
+    private final PlaneStats stats;
+    private final TaskRows rows;
+    private final dev.agentgrid.controlplane.worker.WorkerSettings settings;
+    private final GroupCommit<Unit, ReportOutcome> commits;
 
-    public AttemptReports(Store store, JdbcOperations jdbc, TaskRepository tasks, TaskTransitions transitions,
-            ArtifactService artifacts, LiveEvents live, HitlRequests hitl) {
+    /** One report to apply: the task it locks, and what it does to it. */
+    private record Unit(UUID taskId, java.util.function.Function<Changes, ReportOutcome> apply) {
+    }
+
+    /**
+     * Applies a batch of reports in one transaction, locking their tasks in id order (a stable
+     * sort keeps two reports of one task in arrival order), so that batches and other
+     * transactions never wait on each other in a circle.
+     */
+    private List<ReportOutcome> applyAll(List<Unit> units) {
+        List<Integer> order = new java.util.ArrayList<>(units.size());
+        for (int i = 0; i < units.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparing(i -> units.get(i).taskId()));
+        ReportOutcome[] out = new ReportOutcome[units.size()];
+        store.write(c -> {
+            for (int i : order) {
+                out[i] = units.get(i).apply().apply(c);
+            }
+            return null;
+        });
+        return java.util.Arrays.asList(out);
+    }
+
+    public AttemptReports(Store store, JdbcOperations jdbc, TaskTransitions transitions,
+            ArtifactService artifacts, LiveEvents live, HitlRequests hitl, PlaneStats stats, TaskRows rows,
+            dev.agentgrid.controlplane.worker.WorkerSettings settings) {
+        this.rows = rows;
+        this.settings = settings;
+        this.stats = stats;
         this.hitl = hitl;
         this.store = store;
         this.jdbc = jdbc;
-        this.tasks = tasks;
         this.transitions = transitions;
         this.artifacts = artifacts;
         this.live = live;
-    }
-
-    /** Reports refused as stale since start, for operators. */
-    public long staleReports() {
-        return staleReports.get();
+        // Reports of all workers share transactions: one commit for many reports (see GroupCommit).
+        this.commits = new GroupCommit<>("worker-reports", 256, 10_000, this::applyAll);
     }
 
     /** The worker took the attempt: ASSIGNED becomes RUNNING. */
@@ -87,7 +116,7 @@ public class AttemptReports {
     public ReportOutcome progress(String workerId, UUID taskId, int attempt, double fraction, String stage,
             String message) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
-            tasks.update(t.toBuilder().progress(fraction, Text.clip(stage, 128), Text.clip(message, 1024))
+            rows.update(t.toBuilder().progress(fraction, Text.clip(stage, 128), Text.clip(message, 1024))
                     .updatedAt(c.now()).build());
             c.afterCommit(() -> live.publish(EventTypes.TASK_PROGRESS, t.projectId(), t.id(), workerId,
                     t.agentType(), Json.object("task_id", t.id().toString(), "progress", Math.round(fraction * 100),
@@ -253,8 +282,8 @@ public class AttemptReports {
 
     private ReportOutcome fenced(String workerId, UUID taskId, int attempt,
             java.util.function.BiFunction<Changes, Task, ReportOutcome> apply) {
-        ReportOutcome outcome = store.write(c -> {
-            Task t = tasks.findByIdForUpdate(taskId).orElseThrow(() -> new FailedPreconditionException(
+        ReportOutcome outcome = commits.submit(new Unit(taskId, c -> {
+            Task t = rows.lock(taskId).orElseThrow(() -> new FailedPreconditionException(
                     "task " + taskId + " is not held by worker " + workerId));
             if (attempt < 1 || attempt > t.attempt()) {
                 throw new FailedPreconditionException("task " + taskId + " has no attempt " + attempt
@@ -263,10 +292,17 @@ public class AttemptReports {
             boolean current = attempt == t.attempt() && workerId.equals(t.workerId())
                     && (t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING
                     || t.status() == TaskStatus.WAITING_FOR_HITL);
-            return current ? apply.apply(c, t) : ReportOutcome.STALE;
-        });
+            if (!current) {
+                return ReportOutcome.STALE;
+            }
+            ReportOutcome applied = apply.apply(c, t);
+            // A report proves its attempt alive: renew its lease here, where the row is locked
+            // anyway (a heartbeat batch skips rows a report holds rather than wait for them).
+            rows.renewLease(taskId, c.now().plus(settings.lease()));
+            return applied;
+        }));
         if (outcome == ReportOutcome.STALE) {
-            staleReports.incrementAndGet();
+            stats.count(PlaneStats.STALE_REPORTS, 1);
             LOG.info("stale report from {} for task {} attempt {}: fenced", workerId, taskId, attempt);
         }
         return outcome;
@@ -276,4 +312,9 @@ public class AttemptReports {
     public record OutputChunk(long sequence, TaskMessageKind kind, String text, boolean endOfMessage) {
     }
 
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        commits.close();
+    }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /** Creates, reads, cancels and retries tasks. */
 @Singleton
@@ -74,8 +75,50 @@ public class TaskService {
                 throw new FailedPreconditionException("project " + projectId + " is " + p.status()
                         + "; tasks can be added only to an ACTIVE project");
             }
-            return createAll(c, p, List.of(spec), List.of("task"), requestId).get(0);
+            return createAll(c, p, List.of(spec), List.of("task"), i -> requestId).get(0);
         });
+    }
+
+    /**
+     * Adds several tasks to an ACTIVE project in one transaction: all of them, or none if any is
+     * invalid. With a request id seen before, returns the tasks created then, in request order.
+     */
+    public List<Task> createBatch(UUID projectId, List<NewTask> specs, List<String> fields, String requestId) {
+        return store.write(c -> {
+            if (requestId != null) {
+                List<Task> earlier = earlierBatch(requestId);
+                if (!earlier.isEmpty()) {
+                    if (!earlier.get(0).projectId().equals(projectId)) {
+                        throw new AlreadyExistsException("request_id '" + requestId
+                                + "' was used for tasks of another project");
+                    }
+                    return earlier;
+                }
+            }
+            Project p = projects.findByIdForUpdate(projectId)
+                    .orElseThrow(() -> new NotFoundException("project " + projectId + " not found"));
+            if (p.status() != ProjectStatus.ACTIVE) {
+                throw new FailedPreconditionException("project " + projectId + " is " + p.status()
+                        + "; tasks can be added only to an ACTIVE project");
+            }
+            return createAll(c, p, specs, fields, i -> requestId == null ? null : batchRequestId(requestId, i));
+        });
+    }
+
+    // Each task of a batch keeps its own key, so a repeated batch is found task by task.
+    private static String batchRequestId(String requestId, int index) {
+        return requestId + "/" + index;
+    }
+
+    private List<Task> earlierBatch(String requestId) {
+        List<Task> out = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            Optional<Task> t = tasks.findByRequestId(batchRequestId(requestId, i));
+            if (t.isEmpty()) {
+                return out;
+            }
+            out.add(t.get());
+        }
     }
 
     /**
@@ -83,9 +126,10 @@ public class TaskService {
      * sibling keys and on existing tasks of the project.
      *
      * @param fields the request field of each spec, for error messages (e.g. "tasks[2]")
+     * @param requestIds the idempotency key to store with each spec's task (null for none)
      */
     public List<Task> createAll(Changes c, Project project, List<NewTask> specs, List<String> fields,
-            String requestId) {
+            IntFunction<String> requestIds) {
         Map<String, UUID> keys = new HashMap<>();
         List<UUID> ids = new ArrayList<>();
         Violations v = new Violations();
@@ -129,7 +173,7 @@ public class TaskService {
             }
         }
 
-        List<Task> created = new ArrayList<>();
+        List<Task> rows = new ArrayList<>(specs.size());
         for (int i = 0; i < specs.size(); i++) {
             NewTask s = specs.get(i);
             int unfinished = (int) upstream.get(i).stream()
@@ -147,11 +191,14 @@ public class TaskService {
                     .priority(s.priority()).labelSelectorJson(Json.printStringMap(s.labelSelector()))
                     .requiresApproval(s.requiresApproval()).approvalQuestion(s.approvalQuestion())
                     .unfinishedDeps(unfinished)
-                    .requestId(specs.size() == 1 ? requestId : null)
+                    .requestId(requestIds.apply(i))
                     .createdAt(c.now()).updatedAt(c.now())
                     .build();
-            created.add(tasks.save(t));
+            rows.add(t);
         }
+        // One batched insert instead of a round trip per task.
+        List<Task> created = new ArrayList<>();
+        tasks.saveAll(rows).forEach(created::add);
         for (int i = 0; i < specs.size(); i++) {
             dependencies.add(ids.get(i), upstream.get(i));
         }

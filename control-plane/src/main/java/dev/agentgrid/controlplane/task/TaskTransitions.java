@@ -6,6 +6,7 @@ import dev.agentgrid.controlplane.event.EventTypes;
 import dev.agentgrid.controlplane.project.ProjectCompletion;
 import dev.agentgrid.controlplane.store.Changes;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -16,6 +17,7 @@ import java.util.function.UnaryOperator;
 @Singleton
 public class TaskTransitions {
     private final TaskRepository tasks;
+    private final TaskRows rows;
     private final AgentStatusService agents;
     private final ProjectCompletion completion;
     private final TaskDependencies dependencies;
@@ -25,7 +27,8 @@ public class TaskTransitions {
 
     public TaskTransitions(TaskRepository tasks, AgentStatusService agents, ProjectCompletion completion,
             TaskDependencies dependencies, DispatchSignal dispatch, WorkerCommands workers,
-            dev.agentgrid.controlplane.hitl.HitlRequests hitl) {
+            dev.agentgrid.controlplane.hitl.HitlRequests hitl, TaskRows rows) {
+        this.rows = rows;
         this.hitl = hitl;
         this.tasks = tasks;
         this.agents = agents;
@@ -52,7 +55,7 @@ public class TaskTransitions {
         if (to == TaskStatus.PENDING) {
             b.workerId(null).leaseExpiresAt(null).startedAt(null);
         }
-        Task updated = tasks.update(more.apply(b).build());
+        Task updated = rows.update(more.apply(b).build());
         emitStatusChange(c, updated, task.status());
         if (to == TaskStatus.COMPLETED) {
             releaseDownstream(c, updated);
@@ -61,6 +64,32 @@ public class TaskTransitions {
             endDownstream(c, updated);
         }
         return updated;
+    }
+
+    /**
+     * Moves many locked tasks to one unfinished status with one batched update (the dispatcher
+     * places hundreds of tasks per transaction). Same checks and events as {@link #apply}.
+     *
+     * @param change the row changes of each task (status, reason and time are set here)
+     */
+    public List<Task> applyAll(Changes c, List<Task> locked, TaskStatus to,
+            java.util.function.Function<Task, String> reason, java.util.function.BiFunction<Task, Task.Builder,
+            Task.Builder> change) {
+        if (to.isTerminal() || to == TaskStatus.PENDING) {
+            throw new IllegalArgumentException("applyAll moves tasks to a working status, not " + to);
+        }
+        List<Task> updated = new java.util.ArrayList<>(locked.size());
+        for (Task t : locked) {
+            TaskStateMachine.check(t.status(), to);
+            updated.add(change.apply(t, t.toBuilder().status(to).statusReason(reason.apply(t)).updatedAt(c.now())
+                    .finishedAt(null)).build());
+        }
+        rows.updateAll(updated);
+        List<Task> stored = updated;
+        for (int i = 0; i < stored.size(); i++) {
+            emitStatusChange(c, stored.get(i), locked.get(i).status());
+        }
+        return stored;
     }
 
     /**
@@ -122,8 +151,12 @@ public class TaskTransitions {
                         "previous_status", previous,
                         "attempt", task.attempt(),
                         "reason", task.statusReason()));
-        agents.refreshBeforeCommit(c, task.agentType());
-        completion.checkBeforeCommit(c, task.projectId());
+        agents.refreshAfterCommit(c, task.agentType());
+        // Only a task that finished can complete its project; skipping the check otherwise keeps
+        // the project's row lock off the paths that create, place and start tasks.
+        if (task.status().isTerminal()) {
+            completion.checkBeforeCommit(c, task.projectId());
+        }
         // A pending task may be placeable; a finished one may have freed a worker's slot.
         if (task.status() == TaskStatus.PENDING || task.status().isTerminal()) {
             c.afterCommit(dispatch::wake);

@@ -1,10 +1,12 @@
 package dev.agentgrid.controlplane.worker;
 
 import dev.agentgrid.controlplane.common.Json;
+import dev.agentgrid.controlplane.stats.PlaneStats;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.DispatchSignal;
 import dev.agentgrid.controlplane.task.Task;
 import dev.agentgrid.controlplane.task.TaskStatus;
+import dev.agentgrid.controlplane.task.TaskRows;
 import dev.agentgrid.controlplane.task.TaskTransitions;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -13,6 +15,14 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -26,16 +36,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Places pending tasks on connected workers: a task goes to a worker that serves its agent type
  * and carries every label of its selector, highest priority first, then oldest, never beyond the
- * worker's free slots. Each claim is one transaction that locks the worker's row (so two
- * dispatchers never overfill a worker) and takes tasks with {@code FOR UPDATE SKIP LOCKED} (so two
- * dispatchers, in this replica or another, never take the same task). Runs on one thread, woken
- * by {@link DispatchSignal} and by a periodic tick (for retries whose backoff has passed).
+ * worker's free slots. A round places tasks on all of this replica's workers in one transaction
+ * (see {@link #claim}). Runs on one thread, woken by {@link DispatchSignal} and by a periodic tick
+ * (for retries whose backoff has passed).
  */
 @Context
 public class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Candidate rows read per free slot, so label mismatches do not starve matching tasks. */
     private static final int OVERFETCH = 8;
+    /** Most tasks one round reads, so one transaction stays short. */
+    private static final int MAX_CANDIDATES = 4096;
 
     private final Store store;
     private final JdbcOperations jdbc;
@@ -43,12 +54,16 @@ public class Dispatcher {
     private final TaskTransitions transitions;
     private final HandoffContexts handoffs;
     private final WorkerSettings settings;
+    private final PlaneStats stats;
+    private final TaskRows rows;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicInteger rotation = new AtomicInteger();
 
     public Dispatcher(Store store, JdbcOperations jdbc, WorkerSessions sessions, TaskTransitions transitions,
-            HandoffContexts handoffs, WorkerSettings settings, DispatchSignal signal) {
+            HandoffContexts handoffs, WorkerSettings settings, DispatchSignal signal, PlaneStats stats, TaskRows rows) {
+        this.stats = stats;
+        this.rows = rows;
         this.store = store;
         this.jdbc = jdbc;
         this.sessions = sessions;
@@ -77,87 +92,181 @@ public class Dispatcher {
 
     private void round() {
         scheduled.set(false);
-        List<WorkerChannel> workers = sessions.all();
+        List<WorkerChannel> workers = new ArrayList<>();
+        for (WorkerChannel ch : sessions.all()) {
+            if (!ch.isDraining() && sessions.isCurrent(ch) && !ch.registration().agentTypes().isEmpty()) {
+                workers.add(ch);
+            }
+        }
         if (workers.isEmpty()) {
             return;
         }
-        int start = Math.floorMod(rotation.getAndIncrement(), workers.size());
-        for (int i = 0; i < workers.size(); i++) {
-            WorkerChannel ch = workers.get((start + i) % workers.size());
-            if (ch.isDraining() || !sessions.isCurrent(ch)) {
-                continue;
+        // Rotate the order workers are offered tasks in, so that equal workers share the load.
+        Collections.rotate(workers, -Math.floorMod(rotation.getAndIncrement(), workers.size()));
+        try {
+            long start = System.nanoTime();
+            Map<WorkerChannel, List<Assignment>> claimed = claim(workers);
+            stats.latency(PlaneStats.DISPATCH_CLAIM).recordSince(start);
+            int n = 0;
+            for (var e : claimed.entrySet()) {
+                n += e.getValue().size();
+                e.getValue().forEach(e.getKey()::assign);
             }
-            try {
-                for (Assignment a : claimFor(ch)) {
-                    ch.assign(a);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("dispatch to {} failed", ch.workerId(), e);
+            stats.count(PlaneStats.TASKS_ASSIGNED, n);
+            if (n >= MAX_CANDIDATES / OVERFETCH) {
+                wake(); // a full round: there may be more to place
             }
+        } catch (RuntimeException e) {
+            LOG.warn("dispatch round failed", e);
         }
     }
 
-    /** Claims up to the worker's free slots of matching tasks in one transaction. */
-    List<Assignment> claimFor(WorkerChannel ch) {
-        WorkerRegistration reg = ch.registration();
+    /** A connected worker with free slots, while a round fills them. */
+    private static final class Open {
+        final WorkerChannel channel;
+        int free;
+
+        Open(WorkerChannel channel, int free) {
+            this.channel = channel;
+            this.free = free;
+        }
+    }
+
+    /**
+     * Claims matching tasks for every worker with free slots in one transaction: pending tasks are
+     * taken with {@code FOR UPDATE SKIP LOCKED} (so two dispatchers, here or in another replica,
+     * never take the same task), matched to workers in memory, and only then are the chosen
+     * workers' rows locked and their sessions checked (so a worker that reconnected elsewhere
+     * gets nothing from here). Locks: tasks first, never waited for; worker rows after, in id
+     * order.
+     */
+    Map<WorkerChannel, List<Assignment>> claim(List<WorkerChannel> workers) {
         return store.write(c -> {
-            Boolean current = jdbc.prepareStatement("SELECT session_id FROM workers WHERE id = ? FOR UPDATE", ps -> {
-                ps.setString(1, ch.workerId());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() && ch.sessionId().equals(rs.getObject(1, java.util.UUID.class));
+            Map<String, Integer> held = held(workers.stream().map(WorkerChannel::workerId).toList());
+            Map<String, List<Open>> byType = new HashMap<>();
+            int totalFree = 0;
+            for (WorkerChannel ch : workers) {
+                int free = ch.registration().slots() - held.getOrDefault(ch.workerId(), 0);
+                if (free > 0) {
+                    Open o = new Open(ch, free);
+                    totalFree += free;
+                    for (String type : ch.registration().agentTypes()) {
+                        byType.computeIfAbsent(type, k -> new ArrayList<>()).add(o);
+                    }
+                }
+            }
+            if (totalFree == 0) {
+                return Map.<WorkerChannel, List<Assignment>>of();
+            }
+            List<Task> candidates = pending(List.copyOf(byType.keySet()),
+                    Math.min(MAX_CANDIDATES, totalFree * OVERFETCH), c.now());
+            Map<WorkerChannel, List<Task>> plan = new LinkedHashMap<>();
+            Map<String, Integer> cursors = new HashMap<>();
+            for (Task t : candidates) {
+                List<Open> open = byType.get(t.agentType());
+                Map<String, String> selector = Json.parseStringMap(t.labelSelectorJson());
+                int from = cursors.getOrDefault(t.agentType(), 0);
+                for (int i = 0; i < open.size(); i++) {
+                    int k = (from + i) % open.size();
+                    Open o = open.get(k);
+                    if (o.free > 0 && matches(selector, o.channel.registration().labels())) {
+                        o.free--;
+                        plan.computeIfAbsent(o.channel, ch -> new ArrayList<>()).add(t);
+                        cursors.put(t.agentType(), k + 1);
+                        break;
+                    }
+                }
+            }
+            if (plan.isEmpty()) {
+                return Map.<WorkerChannel, List<Assignment>>of();
+            }
+            Set<String> current = lockCurrentSessions(plan.keySet());
+            List<Task> chosen = new ArrayList<>();
+            Map<UUID, WorkerChannel> owner = new HashMap<>();
+            plan.forEach((ch, tasks) -> {
+                if (current.contains(ch.workerId())) {
+                    tasks.forEach(t -> owner.put(t.id(), ch));
+                    chosen.addAll(tasks);
                 }
             });
-            if (!current) {
-                return List.<Assignment>of();
-            }
-            int held = jdbc.prepareStatement("SELECT COUNT(*) FROM tasks WHERE worker_id = ?"
-                    + " AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')", ps -> {
-                        ps.setString(1, ch.workerId());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            return rs.getInt(1);
-                        }
-                    });
-            int free = reg.slots() - held;
-            if (free <= 0 || reg.agentTypes().isEmpty()) {
-                return List.<Assignment>of();
-            }
-            List<Task> candidates = pending(reg.agentTypes(), free * OVERFETCH, c.now());
-            List<Assignment> out = new ArrayList<>();
-            for (Task t : candidates) {
-                if (out.size() == free) {
-                    break;
-                }
-                if (!matches(Json.parseStringMap(t.labelSelectorJson()), reg.labels())) {
-                    continue;
-                }
-                Task assigned = transitions.apply(c, t, TaskStatus.ASSIGNED, "assigned to " + ch.workerId(),
-                        b -> b.workerId(ch.workerId()).leaseExpiresAt(c.now().plus(settings.lease())));
-                out.add(new Assignment(assigned, handoffs.forTask(assigned),
-                        c.now().plus(Duration.ofMillis(assigned.timeoutMs()))));
+            List<Task> assigned = transitions.applyAll(c, chosen, TaskStatus.ASSIGNED,
+                    t -> "assigned to " + owner.get(t.id()).workerId(),
+                    (t, b) -> b.workerId(owner.get(t.id()).workerId()).leaseExpiresAt(c.now().plus(settings.lease())));
+            Map<UUID, List<Handoff>> handoffsByTask = handoffs.forTasks(assigned);
+            Map<WorkerChannel, List<Assignment>> out = new LinkedHashMap<>();
+            for (Task a : assigned) {
+                out.computeIfAbsent(owner.get(a.id()), ch -> new ArrayList<>()).add(new Assignment(a,
+                        handoffsByTask.get(a.id()), c.now().plus(Duration.ofMillis(a.timeoutMs()))));
             }
             return out;
         });
+    }
+
+    /** Attempts each worker holds now (assigned, running or waiting for a human). */
+    private Map<String, Integer> held(List<String> workerIds) {
+        Map<String, Integer> out = new HashMap<>();
+        for (List<String> chunk : chunks(workerIds)) {
+            String in = "?,".repeat(chunk.size());
+            jdbc.prepareStatement("SELECT worker_id, COUNT(*) FROM tasks WHERE worker_id IN ("
+                    + in.substring(0, in.length() - 1) + ") AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')"
+                    + " GROUP BY worker_id", ps -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setString(i + 1, chunk.get(i));
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.put(rs.getString(1), rs.getInt(2));
+                            }
+                        }
+                        return null;
+                    });
+        }
+        return out;
+    }
+
+    /** Locks the workers' rows (in id order) and returns those whose stored session is the channel's. */
+    private Set<String> lockCurrentSessions(Collection<WorkerChannel> channels) {
+        Map<String, UUID> sessionsById = new TreeMap<>();
+        channels.forEach(ch -> sessionsById.put(ch.workerId(), ch.sessionId()));
+        Set<String> current = new HashSet<>();
+        for (List<String> chunk : chunks(List.copyOf(sessionsById.keySet()))) {
+            String in = "?,".repeat(chunk.size());
+            jdbc.prepareStatement("SELECT id, session_id FROM workers WHERE id IN (" + in.substring(0, in.length() - 1)
+                    + ") ORDER BY id FOR UPDATE", ps -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setString(i + 1, chunk.get(i));
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                if (sessionsById.get(rs.getString(1)).equals(rs.getObject(2, UUID.class))) {
+                                    current.add(rs.getString(1));
+                                }
+                            }
+                        }
+                        return null;
+                    });
+        }
+        return current;
+    }
+
+    private static List<List<String>> chunks(List<String> ids) {
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 1000) {
+            out.add(ids.subList(i, Math.min(ids.size(), i + 1000)));
+        }
+        return out;
     }
 
     private List<Task> pending(List<String> agentTypes, int limit, java.time.Instant now) {
         String in = "?,".repeat(agentTypes.size());
-        String sql = "SELECT * FROM tasks WHERE status = 'PENDING' AND unfinished_deps = 0"
+        return rows.select("WHERE status = 'PENDING' AND unfinished_deps = 0"
                 + " AND (not_before IS NULL OR not_before <= ?) AND agent_type IN (" + in.substring(0, in.length() - 1)
-                + ") ORDER BY priority DESC, created_at, id LIMIT " + limit + " FOR UPDATE SKIP LOCKED";
-        return jdbc.prepareStatement(sql, ps -> {
-            ps.setTimestamp(1, Timestamp.from(now));
-            for (int i = 0; i < agentTypes.size(); i++) {
-                ps.setString(i + 2, agentTypes.get(i));
-            }
-            List<Task> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(jdbc.readEntity(rs, Task.class));
-                }
-            }
-            return out;
-        });
+                + ") ORDER BY priority DESC, created_at, id LIMIT " + limit + " FOR UPDATE SKIP LOCKED", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    for (int i = 0; i < agentTypes.size(); i++) {
+                        ps.setString(i + 2, agentTypes.get(i));
+                    }
+                });
     }
 
     /** Whether a worker's labels satisfy a selector: every selector entry present with an equal value. */

@@ -34,9 +34,27 @@ public class HandoffContexts {
 
     /** The handoffs for {@code task}, upstream tasks in dependency order. */
     public List<Handoff> forTask(Task task) {
+        return forTasks(List.of(task)).get(task.id());
+    }
+
+    /**
+     * The handoffs of each task (by id), upstream tasks in dependency order. One query finds
+     * which tasks have upstream tasks at all; only those read their upstream outputs.
+     */
+    public java.util.Map<UUID, List<Handoff>> forTasks(List<Task> tasks) {
+        java.util.Map<UUID, List<UUID>> upstream = dependencies.upstreamOf(tasks.stream().map(Task::id).toList());
+        java.util.Map<UUID, List<Handoff>> out = new java.util.HashMap<>();
+        for (Task t : tasks) {
+            List<UUID> ups = upstream.getOrDefault(t.id(), List.of());
+            out.put(t.id(), ups.isEmpty() ? List.of() : handoffs(t, ups));
+        }
+        return out;
+    }
+
+    private List<Handoff> handoffs(Task task, List<UUID> upstream) {
         List<Handoff> out = new ArrayList<>();
         long inlined = 0;
-        for (UUID upId : dependencies.upstreamOf(List.of(task.id())).getOrDefault(task.id(), List.of())) {
+        for (UUID upId : upstream) {
             Task up = tasks.findById(upId).orElse(null);
             if (up == null) {
                 continue;

@@ -108,8 +108,7 @@ public class LivenessMonitor {
                 return null;
             });
         }
-        for (UUID taskId : ids("SELECT id FROM tasks WHERE status IN ('RUNNING', 'WAITING_FOR_HITL')"
-                + " AND started_at IS NOT NULL ORDER BY started_at", null)) {
+        for (UUID taskId : overdue(now)) {
             store.write(c -> {
                 Task t = tasks.findByIdForUpdate(taskId).orElseThrow();
                 if (isActive(t) && t.startedAt() != null && t.startedAt().plusMillis(t.timeoutMs())
@@ -126,6 +125,28 @@ public class LivenessMonitor {
             });
         }
         hitl.expireDue(now);
+    }
+
+    /**
+     * Running attempts past their time limit. Only these are locked and re-checked: locking every
+     * running task on every pass cost a transaction per running task per second.
+     */
+    private List<UUID> overdue(Instant now) {
+        return store.read(() -> jdbc.prepareStatement("SELECT id, started_at, timeout_ms FROM tasks"
+                + " WHERE status IN ('RUNNING', 'WAITING_FOR_HITL') AND started_at IS NOT NULL ORDER BY started_at",
+                ps -> {
+                    List<UUID> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Instant deadline = rs.getTimestamp(2).toInstant().plusMillis(rs.getLong(3))
+                                    .plus(settings.getTimeoutSlack());
+                            if (deadline.isBefore(now)) {
+                                out.add(rs.getObject(1, UUID.class));
+                            }
+                        }
+                    }
+                    return out;
+                }));
     }
 
     private List<String> silentWorkers(Instant silentSince) {

@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.worker;
 
+import dev.agentgrid.controlplane.store.Changes;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.AttemptReports;
 import dev.agentgrid.controlplane.task.Task;
@@ -44,7 +45,12 @@ public class WorkerReconciler {
 
     /** Reconciles a worker's reported attempts with the store. */
     public Reconciliation reconcile(String workerId, List<RunningAttempt> reported) {
-        return store.write(c -> {
+        return store.write(c -> reconcile(c, workerId, reported));
+    }
+
+    /** {@link #reconcile(String, List)} in the caller's transaction. */
+    public Reconciliation reconcile(Changes c, String workerId, List<RunningAttempt> reported) {
+        {
             List<RunningAttempt> kept = new ArrayList<>();
             List<RunningAttempt> cancelled = new ArrayList<>();
             Set<UUID> reportedIds = new HashSet<>();
@@ -69,7 +75,7 @@ public class WorkerReconciler {
                 }
             }
             return new Reconciliation(kept, cancelled, resent);
-        });
+        }
     }
 
     private List<UUID> heldBy(String workerId) {

@@ -5,13 +5,18 @@ import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.event.EventTypes;
 import dev.agentgrid.controlplane.store.Changes;
+import dev.agentgrid.controlplane.store.GroupCommit;
 import dev.agentgrid.controlplane.store.Store;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 
 /** The stored side of workers: registration, heartbeats with metrics, connection state. */
@@ -21,17 +26,25 @@ public class WorkerRegistry {
     private final JdbcOperations jdbc;
     private final WorkerRepository workers;
     private final WorkerSettings settings;
+    private final GroupCommit<Beat, Boolean> heartbeats;
+    private final Map<String, Instant> lastHistory = new ConcurrentHashMap<>();
 
     public WorkerRegistry(Store store, JdbcOperations jdbc, WorkerRepository workers, WorkerSettings settings) {
         this.store = store;
         this.jdbc = jdbc;
         this.workers = workers;
         this.settings = settings;
+        this.heartbeats = new GroupCommit<>("heartbeats", 512, 20_000, this::applyBeats);
     }
 
     /** Records a worker's Hello: the worker is ONLINE in a new session. */
     public Worker register(WorkerRegistration r, UUID sessionId) {
-        return store.write(c -> {
+        return store.write(c -> register(c, r, sessionId));
+    }
+
+    /** {@link #register(WorkerRegistration, UUID)} in the caller's transaction. */
+    public Worker register(Changes c, WorkerRegistration r, UUID sessionId) {
+        {
             Worker before = workers.findById(r.workerId()).orElse(null);
             Worker w = new Worker(r.workerId(), r.name(), r.hostname(), r.version(), Json.printStringMap(r.labels()),
                     Json.print(Json.value(r.agentTypes()).getListValue()), r.slots(), WorkerStatus.ONLINE,
@@ -40,62 +53,177 @@ public class WorkerRegistry {
             Worker saved = before == null ? workers.save(w) : workers.update(w);
             emitStatus(c, saved, before == null ? null : before.status(), "connected");
             return saved;
-        });
+        }
     }
 
     /**
      * Records a heartbeat of the current session: latest metrics, a history row at most every
      * {@link WorkerSettings#getMetricsHistoryInterval()}, and renewed leases of its attempts.
-     *
-     * @return false if the session is no longer the worker's current one
+     * Heartbeats of all workers share transactions (see {@link GroupCommit}), and the caller does
+     * not wait for the commit: the future says whether the session was still current. Ten
+     * thousand workers waiting for their heartbeats' commits would hold ten thousand threads.
      */
-    public boolean heartbeat(String workerId, UUID sessionId, String metricsJson, Instant capturedAtOrNull) {
+    public java.util.concurrent.CompletableFuture<Boolean> heartbeatAsync(String workerId, UUID sessionId,
+            String metricsJson, Instant capturedAtOrNull) {
+        return heartbeats.submitAsync(new Beat(workerId, sessionId, metricsJson, capturedAtOrNull));
+    }
+
+    /**
+     * Renews a worker's liveness and its attempts' leases without new metrics (it proved alive by
+     * another message), without waiting for the commit.
+     *
+     * @return completes with false if the session is no longer the worker's current one
+     */
+    public java.util.concurrent.CompletableFuture<Boolean> renew(String workerId, UUID sessionId) {
+        return heartbeats.submitAsync(new Beat(workerId, sessionId, null, null));
+    }
+
+    /** A heartbeat; without metrics, a renewal. */
+    private record Beat(String workerId, UUID sessionId, String metricsJson, Instant capturedAtOrNull) {
+    }
+
+    /** Applies heartbeats with one JDBC batch per statement kind, in one transaction. */
+    private List<Boolean> applyBeats(List<Beat> arrived) {
+        // Worker rows are locked in id order in every batch (arrivals too), so batches never
+        // wait on each other in a circle.
+        List<Beat> beats = new ArrayList<>(arrived);
+        beats.sort(java.util.Comparator.comparing(Beat::workerId));
+        List<Boolean> sorted = applySorted(beats);
+        java.util.Map<Beat, Boolean> byBeat = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < beats.size(); i++) {
+            byBeat.put(beats.get(i), sorted.get(i));
+        }
+        List<Boolean> out = new ArrayList<>(arrived.size());
+        arrived.forEach(b -> out.add(byBeat.get(b)));
+        return out;
+    }
+
+    private List<Boolean> applySorted(List<Beat> beats) {
         return store.write(c -> {
-            Instant capturedAt = capturedAtOrNull == null ? c.now() : capturedAtOrNull;
-            Worker w = workers.findById(workerId).orElse(null);
-            if (w == null || !sessionId.equals(w.sessionId())) {
-                return false;
-            }
-            jdbc.prepareStatement("UPDATE workers SET metrics_json = ?, last_heartbeat_at = ?, updated_at = ?"
-                    + " WHERE id = ?", ps -> {
-                        ps.setString(1, metricsJson);
-                        ps.setTimestamp(2, Timestamp.from(c.now()));
-                        ps.setTimestamp(3, Timestamp.from(c.now()));
-                        ps.setString(4, workerId);
-                        return ps.executeUpdate();
-                    });
-            Instant lastHistory = jdbc.prepareStatement(
-                    "SELECT MAX(captured_at) FROM worker_metrics WHERE worker_id = ?", ps -> {
-                        ps.setString(1, workerId);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            Timestamp t = rs.getTimestamp(1);
-                            return t == null ? null : t.toInstant();
+            int[] updated = jdbc.prepareStatement("UPDATE workers SET metrics_json = COALESCE(?, metrics_json),"
+                    + " last_heartbeat_at = ?,"
+                    + " updated_at = ? WHERE id = ? AND session_id = ?", ps -> {
+                        for (Beat b : beats) {
+                            ps.setString(1, b.metricsJson());
+                            ps.setTimestamp(2, Timestamp.from(c.now()));
+                            ps.setTimestamp(3, Timestamp.from(c.now()));
+                            ps.setString(4, b.workerId());
+                            ps.setObject(5, b.sessionId());
+                            ps.addBatch();
                         }
+                        return ps.executeBatch();
                     });
-            if (lastHistory == null || !capturedAt.isBefore(lastHistory.plus(settings.getMetricsHistoryInterval()))) {
-                jdbc.prepareStatement("INSERT INTO worker_metrics (id, worker_id, captured_at, metrics_json)"
-                        + " VALUES (?, ?, ?, ?)", ps -> {
-                            ps.setObject(1, Ids.next());
-                            ps.setString(2, workerId);
-                            ps.setTimestamp(3, Timestamp.from(capturedAt));
-                            ps.setString(4, metricsJson);
-                            return ps.executeUpdate();
-                        });
-                jdbc.prepareStatement("DELETE FROM worker_metrics WHERE worker_id = ? AND captured_at < ?", ps -> {
-                    ps.setString(1, workerId);
-                    ps.setTimestamp(2, Timestamp.from(c.now().minus(settings.getMetricsRetention())));
-                    return ps.executeUpdate();
-                });
+            List<Boolean> current = new ArrayList<>(beats.size());
+            List<Beat> live = new ArrayList<>();
+            List<Beat> history = new ArrayList<>();
+            for (int i = 0; i < beats.size(); i++) {
+                Beat b = beats.get(i);
+                boolean ok = updated[i] > 0 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO;
+                current.add(ok);
+                if (ok) {
+                    live.add(b);
+                    if (b.metricsJson() == null) {
+                        continue; // a renewal: no metrics to keep
+                    }
+                    Instant captured = capturedAt(b, c);
+                    Instant last = lastHistory(b.workerId());
+                    if (last == null || !captured.isBefore(last.plus(settings.getMetricsHistoryInterval()))) {
+                        history.add(b);
+                    }
+                }
             }
-            jdbc.prepareStatement("UPDATE tasks SET lease_expires_at = ? WHERE worker_id = ?"
-                    + " AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')", ps -> {
-                        ps.setTimestamp(1, Timestamp.from(c.now().plus(settings.lease())));
-                        ps.setString(2, workerId);
-                        return ps.executeUpdate();
-                    });
-            return true;
+            if (!history.isEmpty()) {
+                writeHistory(c, history);
+            }
+            if (!live.isEmpty()) {
+                renewLeases(c, live);
+            }
+            return current;
         });
+    }
+
+    /**
+     * Renews the leases of the attempts these workers hold. Rows another transaction has locked
+     * are skipped, never waited for: that transaction is changing the attempt anyway, the next
+     * heartbeat renews it, and a heartbeat batch that waited for task rows while holding worker
+     * rows deadlocked with report batches (each then retried alone, and the heartbeats fell
+     * behind their leases).
+     */
+    private void renewLeases(Changes c, List<Beat> live) {
+        List<UUID> held = new ArrayList<>();
+        for (int from = 0; from < live.size(); from += 1000) {
+            List<Beat> chunk = live.subList(from, Math.min(live.size(), from + 1000));
+            String in = "?,".repeat(chunk.size());
+            jdbc.prepareStatement("SELECT id FROM tasks WHERE worker_id IN (" + in.substring(0, in.length() - 1)
+                    + ") AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL') ORDER BY id FOR UPDATE SKIP LOCKED",
+                    ps -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setString(i + 1, chunk.get(i).workerId());
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                held.add(rs.getObject(1, UUID.class));
+                            }
+                        }
+                        return null;
+                    });
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        jdbc.prepareStatement("UPDATE tasks SET lease_expires_at = ? WHERE id = ?", ps -> {
+            for (UUID id : held) {
+                ps.setTimestamp(1, Timestamp.from(c.now().plus(settings.lease())));
+                ps.setObject(2, id);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        });
+    }
+
+    private static Instant capturedAt(Beat b, Changes c) {
+        return b.capturedAtOrNull() == null ? c.now() : b.capturedAtOrNull();
+    }
+
+    /** When the worker's newest history row was captured: remembered, read once after a start. */
+    private Instant lastHistory(String workerId) {
+        Instant known = lastHistory.get(workerId);
+        if (known != null) {
+            return known;
+        }
+        return jdbc.prepareStatement("SELECT MAX(captured_at) FROM worker_metrics WHERE worker_id = ?", ps -> {
+            ps.setString(1, workerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Timestamp t = rs.getTimestamp(1);
+                return t == null ? null : t.toInstant();
+            }
+        });
+    }
+
+    private void writeHistory(Changes c, List<Beat> history) {
+        jdbc.prepareStatement("INSERT INTO worker_metrics (id, worker_id, captured_at, metrics_json)"
+                + " VALUES (?, ?, ?, ?)", ps -> {
+                    for (Beat b : history) {
+                        ps.setObject(1, Ids.next());
+                        ps.setString(2, b.workerId());
+                        ps.setTimestamp(3, Timestamp.from(capturedAt(b, c)));
+                        ps.setString(4, b.metricsJson());
+                        ps.addBatch();
+                    }
+                    return ps.executeBatch();
+                });
+        jdbc.prepareStatement("DELETE FROM worker_metrics WHERE worker_id = ? AND captured_at < ?", ps -> {
+            for (Beat b : history) {
+                ps.setString(1, b.workerId());
+                ps.setTimestamp(2, Timestamp.from(c.now().minus(settings.getMetricsRetention())));
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        });
+        // Remembered only once committed, so a rolled-back batch does not skip a history row.
+        c.afterCommit(() -> history.forEach(b -> lastHistory.merge(b.workerId(), capturedAt(b, c),
+                (a, n) -> n.isAfter(a) ? n : a)));
     }
 
     /**
@@ -150,5 +278,10 @@ public class WorkerRegistry {
                 "slots", w.slots(),
                 "reason", reason,
                 "timestamp", c.now()));
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        heartbeats.close();
     }
 }

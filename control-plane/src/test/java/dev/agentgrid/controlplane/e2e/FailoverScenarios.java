@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import dev.agentgrid.controlplane.task.AttemptReports;
 import dev.agentgrid.controlplane.testing.Poll;
 import dev.agentgrid.proto.v1.GetHitlRequestRequest;
 import dev.agentgrid.proto.v1.HitlAction;
@@ -183,7 +182,7 @@ abstract class FailoverScenarios extends EndToEndTestBase {
         Task settled = task(t.getId());
         write(dir.resolve("late"));
         Poll.until(() -> Files.exists(dir.resolve("late-written")), x -> x, WAIT);
-        long staleBefore = plane.bean(AttemptReports.class).staleReports();
+        long staleBefore = plane.bean(dev.agentgrid.controlplane.stats.PlaneStats.class).counters().getOrDefault(dev.agentgrid.controlplane.stats.PlaneStats.STALE_REPORTS, 0L);
         frozen.resume();
 
         // It reconnects and is told to cancel attempt 1: its agent gets SIGTERM and reports once more
@@ -194,7 +193,7 @@ abstract class FailoverScenarios extends EndToEndTestBase {
         Poll.until(() -> frozen.logText().contains(t.getId() + "#1 completed"), x -> x, WAIT);
         // The plane refused them as stale: at least the output and progress sent after the cancel and
         // the result (late lines read at once after the thaw may have gone down the dead stream).
-        Poll.until(() -> plane.bean(AttemptReports.class).staleReports(), n -> n >= staleBefore + 3, WAIT);
+        Poll.until(() -> plane.bean(dev.agentgrid.controlplane.stats.PlaneStats.class).counters().getOrDefault(dev.agentgrid.controlplane.stats.PlaneStats.STALE_REPORTS, 0L), n -> n >= staleBefore + 3, WAIT);
         assertHoldsFor(() -> task(t.getId()), settled::equals, java.time.Duration.ofSeconds(1),
                 "the completed task is untouched by the late reports");
 

@@ -18,6 +18,13 @@ import dev.agentgrid.proto.v1.CreateArtifactRequest;
 import dev.agentgrid.proto.v1.CreateProjectRequest;
 import dev.agentgrid.proto.v1.CreateProjectResponse;
 import dev.agentgrid.proto.v1.CreateTaskRequest;
+import dev.agentgrid.proto.v1.Counter;
+import dev.agentgrid.proto.v1.LatencyBucket;
+import dev.agentgrid.proto.v1.Latency;
+import dev.agentgrid.proto.v1.GetStatsResponse;
+import dev.agentgrid.proto.v1.GetStatsRequest;
+import dev.agentgrid.proto.v1.CreateTasksResponse;
+import dev.agentgrid.proto.v1.CreateTasksRequest;
 import dev.agentgrid.proto.v1.Event;
 import dev.agentgrid.proto.v1.ForceCompleteRequest;
 import dev.agentgrid.proto.v1.GetAgentStatusHistoryRequest;
@@ -146,6 +153,7 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
             assertEquals(events.get(i - 1).getSeq() + 1, events.get(i).getSeq(), "one transaction, consecutive seqs");
         }
         // The agent types became known, IDLE (nothing assigned yet).
+        agentStatusesSettled();
         assertEquals(AgentStatus.AGENT_STATUS_IDLE, client.agents.getAgentStatus(GetAgentStatusRequest.newBuilder()
                 .setAgentType(analyst).build()).getAgent().getStatus());
     }
@@ -162,6 +170,85 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
         assertEquals(first.getTasksList().stream().map(Task::getId).toList(),
                 second.getTasksList().stream().map(Task::getId).toList());
         assertEquals(after, fingerprint(), "a repeated request stores nothing new");
+    }
+
+    @Test
+    void createTasksAddsABatchInOneTransactionAndARepeatedRequestIdStoresNothingNew() {
+        String coder = uniqueAgent("coder");
+        String projectId = client.projects.createProject(CreateProjectRequest.newBuilder().setName("batch").build())
+                .getProject().getId();
+        String earlier = client.tasks.createTask(CreateTaskRequest.newBuilder().setProjectId(projectId)
+                .setTask(spec("", coder)).build()).getTask().getId();
+        long before = latestSeq();
+        CreateTasksRequest req = CreateTasksRequest.newBuilder().setProjectId(projectId)
+                .setRequestId("batch-" + UUID.randomUUID())
+                .addTasks(spec("first", coder).toBuilder().addDependsOn(earlier))
+                .addTasks(spec("second", coder, "first"))
+                .addTasks(spec("", coder).toBuilder().setInstructions("long instructions"))
+                .build();
+        CreateTasksResponse created = client.tasks.createTasks(req);
+
+        assertEquals(3, created.getTasksCount());
+        assertEquals(List.of(earlier), created.getTasks(0).getDependsOnList());
+        assertEquals(List.of(created.getTasks(0).getId()), created.getTasks(1).getDependsOnList());
+        assertEquals("long instructions", created.getTasks(2).getInstructions());
+        assertEquals(TaskStatus.TASK_STATUS_PENDING, created.getTasks(2).getStatus());
+        List<Event> events = eventsAfter(before, projectId);
+        assertEquals(List.of("task_status_change", "task_status_change", "task_status_change"),
+                events.stream().map(Event::getEventType).toList());
+        assertEquals(created.getTasksList().stream().map(Task::getId).toList(),
+                events.stream().map(e -> e.getTaskId()).toList(), "events in request order");
+        for (int i = 1; i < events.size(); i++) {
+            assertEquals(events.get(i - 1).getSeq() + 1, events.get(i).getSeq(), "one transaction, consecutive seqs");
+        }
+
+        List<Object> after = fingerprint();
+        CreateTasksResponse repeated = client.tasks.createTasks(req);
+        assertEquals(created.getTasksList().stream().map(Task::getId).toList(),
+                repeated.getTasksList().stream().map(Task::getId).toList());
+        assertEquals(after, fingerprint(), "a repeated request stores nothing new");
+
+        String other = client.projects.createProject(CreateProjectRequest.newBuilder().setName("other").build())
+                .getProject().getId();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> client.tasks.createTasks(req.toBuilder().setProjectId(other).build()));
+        assertEquals(io.grpc.Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+
+        CreateTasksResponse slim = client.tasks.createTasks(CreateTasksRequest.newBuilder().setProjectId(projectId)
+                .setOmitSpecs(true).addTasks(spec("", coder)).build());
+        assertEquals("", slim.getTasks(0).getInstructions(), "omit_specs leaves out the instructions");
+        assertEquals(coder, slim.getTasks(0).getAgentType());
+        assertEquals("do the ", client.tasks.getTask(GetTaskRequest.newBuilder().setTaskId(slim.getTasks(0).getId())
+                .build()).getTask().getInstructions(), "but stores them");
+    }
+
+    @Test
+    void statsCountTheCallsAndEventsAndDescribeTheJvm() {
+        GetStatsResponse before = client.stats.getStats(GetStatsRequest.getDefaultInstance());
+        String projectId = client.projects.createProject(CreateProjectRequest.newBuilder().setName("stats").build())
+                .getProject().getId();
+        client.tasks.createTasks(CreateTasksRequest.newBuilder().setProjectId(projectId)
+                .addTasks(spec("", uniqueAgent("coder"))).addTasks(spec("", uniqueAgent("coder"))).build());
+        GetStatsResponse after = client.stats.getStats(GetStatsRequest.getDefaultInstance());
+
+        assertEquals(1, latencyCount(after, "create_tasks") - latencyCount(before, "create_tasks"));
+        // A project_created event, then two task events (and any agent status changes).
+        assertTrue(counter(after, "events_appended") - counter(before, "events_appended") >= 3);
+        assertTrue(after.getJvm().getHeapUsedBytes() > 0);
+        assertTrue(after.getJvm().getHeapMaxBytes() >= after.getJvm().getHeapCommittedBytes());
+        assertTrue(after.getJvm().getProcessCpuTime().getSeconds() > 0 || after.getJvm().getProcessCpuTime().getNanos() > 0);
+        assertTrue(after.getJvm().hasStartToReady(), "the server has started");
+        Latency creates = after.getLatenciesList().stream().filter(l -> l.getName().equals("create_tasks"))
+                .findFirst().orElseThrow();
+        assertEquals(creates.getCount(), creates.getBucketsList().stream().mapToLong(LatencyBucket::getCount).sum());
+    }
+
+    private static long latencyCount(GetStatsResponse s, String name) {
+        return s.getLatenciesList().stream().filter(l -> l.getName().equals(name)).mapToLong(Latency::getCount).sum();
+    }
+
+    private static long counter(GetStatsResponse s, String name) {
+        return s.getCountersList().stream().filter(c -> c.getName().equals(name)).mapToLong(Counter::getValue).sum();
     }
 
     @Test
@@ -278,6 +365,7 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
                 .build());
         Task task = created.getTasks(0);
         assertEquals(TaskStatus.TASK_STATUS_WAITING_FOR_HITL, task.getStatus());
+        agentStatusesSettled();
         assertEquals(AgentStatus.AGENT_STATUS_WAITING_FOR_HITL, client.agents.getAgentStatus(
                 GetAgentStatusRequest.newBuilder().setAgentType(agent).build()).getAgent().getStatus());
 
@@ -431,6 +519,7 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
         String taskId = client.tasks.listTasks(ListTasksRequest.newBuilder().setProjectId(id).build()).getTasks(0)
                 .getId();
         client.tasks.cancelTask(CancelTaskRequest.newBuilder().setTaskId(taskId).build());
+        agentStatusesSettled();
         var history = client.agents.getAgentStatusHistory(GetAgentStatusHistoryRequest.newBuilder()
                 .setAgentType(agent).build()).getHistoryList();
         assertEquals(List.of(AgentStatus.AGENT_STATUS_IDLE, AgentStatus.AGENT_STATUS_WAITING_FOR_HITL),

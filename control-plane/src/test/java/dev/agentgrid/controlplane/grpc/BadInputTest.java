@@ -25,6 +25,7 @@ import dev.agentgrid.proto.v1.CreateArtifactRequest;
 import dev.agentgrid.proto.v1.CreateProjectRequest;
 import dev.agentgrid.proto.v1.CreateProjectResponse;
 import dev.agentgrid.proto.v1.CreateTaskRequest;
+import dev.agentgrid.proto.v1.CreateTasksRequest;
 import dev.agentgrid.proto.v1.EventServiceGrpc.EventServiceBlockingStub;
 import dev.agentgrid.proto.v1.ForceCompleteRequest;
 import dev.agentgrid.proto.v1.GetAgentStatusHistoryRequest;
@@ -533,6 +534,37 @@ abstract class BadInputTest extends ControlPlaneTestBase {
                 failedPrecondition("CreateTask depending on a cancelled task",
                         (s, f) -> s.tasks().createTask(CreateTaskRequest.newBuilder().setProjectId(f.activeProject())
                                 .setTask(validSpec().addDependsOn(f.cancelledTask())).build()))));
+        cases.addAll(List.of(
+                invalid("CreateTasks without project_id",
+                        (s, f) -> s.tasks().createTasks(CreateTasksRequest.newBuilder().addTasks(validSpec()).build()),
+                        "project_id"),
+                invalid("CreateTasks without tasks",
+                        (s, f) -> s.tasks().createTasks(CreateTasksRequest.newBuilder()
+                                .setProjectId(f.activeProject()).build()), "tasks"),
+                invalid("CreateTasks with 1,001 tasks",
+                        (s, f) -> s.tasks().createTasks(createTasks(f.activeProject(), 1_001).build()), "tasks"),
+                notFound("CreateTasks in an unknown project",
+                        (s, f) -> s.tasks().createTasks(createTasks(UNKNOWN_ID, 2).build())),
+                failedPrecondition("CreateTasks in a cancelled project",
+                        (s, f) -> s.tasks().createTasks(createTasks(f.cancelledProject(), 2).build())),
+                invalid("CreateTasks with a 121-character request id",
+                        (s, f) -> s.tasks().createTasks(createTasks(f.activeProject(), 2).setRequestId(text(121))
+                                .build()), "request_id"),
+                invalid("CreateTasks with one bad spec among good ones (none is stored)",
+                        (s, f) -> s.tasks().createTasks(createTasks(f.activeProject(), 3)
+                                .setTasks(1, validSpec().setAgentType("")).build()), "tasks[1].agent_type"),
+                invalid("CreateTasks with two specs of the same key",
+                        (s, f) -> s.tasks().createTasks(CreateTasksRequest.newBuilder().setProjectId(f.activeProject())
+                                .addTasks(validSpec().setKey("a")).addTasks(validSpec().setKey("a")).build()),
+                        "tasks[1].key"),
+                invalid("CreateTasks with a dependency cycle",
+                        (s, f) -> s.tasks().createTasks(CreateTasksRequest.newBuilder().setProjectId(f.activeProject())
+                                .addTasks(validSpec().setKey("a").addDependsOn("b"))
+                                .addTasks(validSpec().setKey("b").addDependsOn("a")).build()),
+                        "tasks[0].depends_on", "tasks[1].depends_on"),
+                invalid("CreateTasks depending on an unknown key",
+                        (s, f) -> s.tasks().createTasks(CreateTasksRequest.newBuilder().setProjectId(f.activeProject())
+                                .addTasks(validSpec().addDependsOn("nope")).build()), "tasks[0].depends_on[0]")));
         for (SpecCase spec : specCases(false)) {
             cases.add(invalid("CreateTask with a task " + spec.name(),
                     (s, f) -> s.tasks().createTask(CreateTaskRequest.newBuilder().setProjectId(f.activeProject())
@@ -1070,6 +1102,14 @@ abstract class BadInputTest extends ControlPlaneTestBase {
 
     private static CreateTaskRequest.Builder createTask(String projectId) {
         return CreateTaskRequest.newBuilder().setProjectId(projectId).setTask(validSpec());
+    }
+
+    private static CreateTasksRequest.Builder createTasks(String projectId, int count) {
+        CreateTasksRequest.Builder b = CreateTasksRequest.newBuilder().setProjectId(projectId);
+        for (int i = 0; i < count; i++) {
+            b.addTasks(validSpec());
+        }
+        return b;
     }
 
     private static GetTaskRequest getTask(String id) {

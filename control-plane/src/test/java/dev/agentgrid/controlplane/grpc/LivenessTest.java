@@ -119,6 +119,40 @@ abstract class LivenessTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void aWorkerBusySendingReportsStaysAliveThoughItsHeartbeatsWaitBehindThem() throws Exception {
+        pastRestartGrace();
+        String agent = unique("busy");
+        String id = unique("w");
+        Task t = create(TaskSpec.newBuilder().setAgentType(agent).setInstructions("x"));
+        try (WorkerDriver w = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(id, 1, agent).build());
+            AssignTask a = takeAndAccept(w);
+            // No heartbeat at all, only progress reports: each renews the lease at most once per
+            // heartbeat interval (5 s), so 10 s steps keep the worker and its attempt alive.
+            for (int i = 1; i <= 4; i++) {
+                clock.advance(Duration.ofSeconds(10));
+                double fraction = i / 10.0;
+                w.send(ConnectRequest.newBuilder().setTaskProgress(dev.agentgrid.proto.v1.TaskProgress.newBuilder()
+                        .setTaskId(a.getTaskId()).setAttempt(a.getAttempt())
+                        .setProgress(dev.agentgrid.proto.v1.Progress.newBuilder().setFraction(fraction))).build());
+                Poll.until(() -> task(t.getId()).getProgress().getFraction(), f -> f == fraction, WAIT);
+                // The renewal is written beside the report, not waited for by the stream.
+                Poll.until(() -> client.workers.getWorker(GetWorkerRequest.newBuilder().setWorkerId(id).build())
+                        .getWorker().getLastHeartbeatTime().getSeconds(), s -> s == clock.instant().getEpochSecond(),
+                        WAIT);
+                monitor.check();
+                assertEquals(TaskStatus.TASK_STATUS_RUNNING, task(t.getId()).getStatus(), "after " + i * 10 + " s");
+            }
+            assertEquals(WorkerStatus.WORKER_STATUS_ONLINE, client.workers.getWorker(GetWorkerRequest.newBuilder()
+                    .setWorkerId(id).build()).getWorker().getStatus());
+            // Silence for a whole lease still loses it.
+            clock.advance(Duration.ofSeconds(18));
+            monitor.check();
+            assertEquals(TaskStatus.TASK_STATUS_PENDING, task(t.getId()).getStatus());
+        }
+    }
+
+    @Test
     void nothingIsDeclaredLostDuringTheGraceAfterThePlaneStarts() throws Exception {
         pastRestartGrace();
         String agent = unique("grace");

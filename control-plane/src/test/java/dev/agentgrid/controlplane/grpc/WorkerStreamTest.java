@@ -148,6 +148,10 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
 
     @Test
     void aMessageBeforeHelloIsAProtocolErrorAndChangesNothing() throws Exception {
+        // Earlier tests' workers leave asynchronously (their OFFLINE, then the agent status
+        // recomputed after that commit); wait for that to finish so only this stream could change things.
+        Poll.until(() -> count("SELECT COUNT(*) FROM workers WHERE status <> 'OFFLINE'"), n -> n == 0, WAIT);
+        agentStatusesSettled();
         List<Long> before = taskState();
         try (WorkerDriver w = new WorkerDriver(client.channel)) {
             w.heartbeat(MetricsSnapshot.getDefaultInstance());
@@ -155,6 +159,7 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
             assertEquals(Status.Code.FAILED_PRECONDITION, status.getCode());
             assertTrue(status.getDescription().contains("first message must be Hello"));
         }
+        agentStatusesSettled();
         assertEquals(before, taskState());
     }
 
@@ -175,8 +180,8 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
 
             w.send(accepted(a));
             awaitStatus(a.getTaskId(), TaskStatus.TASK_STATUS_RUNNING);
-            assertEquals(AgentStatus.AGENT_STATUS_WORKING, client.agents.getAgentStatus(GetAgentStatusRequest
-                    .newBuilder().setAgentType(agent).build()).getAgent().getStatus());
+            Poll.until(() -> client.agents.getAgentStatus(GetAgentStatusRequest.newBuilder().setAgentType(agent)
+                    .build()).getAgent().getStatus(), s -> s == AgentStatus.AGENT_STATUS_WORKING, WAIT);
             w.send(ConnectRequest.newBuilder().setTaskProgress(TaskProgress.newBuilder().setTaskId(a.getTaskId())
                     .setAttempt(1).setProgress(Progress.newBuilder().setFraction(0.5).setStage("build"))).build());
             TaskOutput.Builder out = TaskOutput.newBuilder().setTaskId(a.getTaskId()).setAttempt(1)
@@ -350,8 +355,8 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
             var inbox = Poll.until(() -> client.hitl.listHitlRequests(ListHitlRequestsRequest.newBuilder()
                     .setTaskId(created.getId()).build()), r -> r.getRequestsCount() == 1, WAIT);
             assertEquals(List.of("yes", "no"), inbox.getRequests(0).getOptionsList());
-            assertEquals(AgentStatus.AGENT_STATUS_WAITING_FOR_HITL, client.agents.getAgentStatus(
-                    GetAgentStatusRequest.newBuilder().setAgentType(agent).build()).getAgent().getStatus());
+            Poll.until(() -> client.agents.getAgentStatus(GetAgentStatusRequest.newBuilder().setAgentType(agent)
+                    .build()).getAgent().getStatus(), s -> s == AgentStatus.AGENT_STATUS_WAITING_FOR_HITL, WAIT);
 
             client.hitl.respondHitlRequest(RespondHitlRequestRequest.newBuilder()
                     .setRequestId(inbox.getRequests(0).getId()).setAction(HitlAction.HITL_ACTION_AMEND)

@@ -60,6 +60,8 @@ public abstract class ControlPlaneTestBase {
      * latest event sequence number and the latest update time of every mutable row.
      */
     protected List<Object> fingerprint() {
+        // Agent statuses follow a change just after its commit: let them settle first.
+        agentStatusesSettled();
         return store.read(() -> {
             List<Object> out = new ArrayList<>();
             for (String table : TABLES) {
@@ -72,6 +74,18 @@ public abstract class ControlPlaneTestBase {
             out.add("agents.updated=" + scalar("SELECT MAX(last_activity) FROM agent_statuses"));
             return out;
         });
+    }
+
+    /** Waits until every agent status refresh asked for so far has been applied. */
+    protected void agentStatusesSettled() {
+        try {
+            org.junit.jupiter.api.Assertions.assertTrue(ctx.getBean(
+                    dev.agentgrid.controlplane.agent.AgentStatusService.class).awaitIdle(java.time.Duration.ofSeconds(10)),
+                    "agent statuses did not settle");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private Object scalar(String sql) {

@@ -22,6 +22,7 @@ public final class GrpcClient implements AutoCloseable {
     public final ArtifactServiceGrpc.ArtifactServiceBlockingStub artifacts;
     public final EventServiceGrpc.EventServiceBlockingStub events;
     public final dev.agentgrid.proto.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub workflows;
+    public final dev.agentgrid.proto.v1.StatsServiceGrpc.StatsServiceBlockingStub stats;
 
     public GrpcClient(int port) {
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -33,6 +34,7 @@ public final class GrpcClient implements AutoCloseable {
         artifacts = ArtifactServiceGrpc.newBlockingStub(channel);
         events = EventServiceGrpc.newBlockingStub(channel);
         workflows = dev.agentgrid.proto.v1.WorkflowServiceGrpc.newBlockingStub(channel);
+        stats = dev.agentgrid.proto.v1.StatsServiceGrpc.newBlockingStub(channel);
     }
 
     @Override

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  * bound of its own. Thread-safe; writes may start on any thread and continue on the writer's.
  */
 final class Outbox {
+    /** Frames handed to the socket before waiting for their writes to complete. */
+    static final int PIPELINE = 64;
     /** Writes one frame; the future completes when it has been handed to the socket. */
     @FunctionalInterface
     interface Writer {
@@ -126,15 +128,26 @@ final class Outbox {
         return true;
     }
 
-    /** Writes until the queues are empty or a write is still in flight (its completion resumes). */
+    /**
+     * Writes until the queues are empty or writes are still in flight (the last one's completion
+     * resumes). Up to {@link #PIPELINE} frames are handed to the socket at once instead of one per
+     * round trip through the network thread: with a thousand sockets each receiving thousands of
+     * frames a second, waiting for every single write made frames queue up here for seconds.
+     */
     private void drain() {
+        List<byte[]> next = new ArrayList<>(PIPELINE);
         while (true) {
-            byte[] next;
             List<CompletableFuture<Void>> ready = new ArrayList<>(0);
             synchronized (this) {
-                next = closed ? null : replay.poll();
-                if (next == null && !closed) {
-                    next = live.poll();
+                while (!closed && next.size() < PIPELINE) {
+                    byte[] f = replay.poll();
+                    if (f == null) {
+                        f = live.poll();
+                    }
+                    if (f == null) {
+                        break;
+                    }
+                    next.add(f);
                 }
                 for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
                     Waiter w = it.next();
@@ -143,22 +156,29 @@ final class Outbox {
                         it.remove();
                     }
                 }
-                if (next == null) {
+                if (next.isEmpty()) {
                     writing = false;
                 }
             }
             ready.forEach(f -> f.complete(null));
-            if (next == null) {
+            if (next.isEmpty()) {
                 return;
             }
-            CompletableFuture<?> written;
-            try {
-                written = writer.write(next);
-            } catch (RuntimeException e) {
-                written = CompletableFuture.failedFuture(e);
+            CompletableFuture<?> last = null;
+            List<CompletableFuture<?>> inFlight = new ArrayList<>(next.size());
+            for (byte[] frame : next) {
+                try {
+                    last = writer.write(frame);
+                } catch (RuntimeException e) {
+                    last = CompletableFuture.failedFuture(e);
+                }
+                inFlight.add(last);
             }
-            if (!written.isDone()) {
-                written.whenComplete((r, err) -> {
+            next.clear();
+            // Writes on one socket complete in order; any failure ends the socket.
+            CompletableFuture<Void> all = CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
+            if (!all.isDone()) {
+                all.whenComplete((r, err) -> {
                     if (err != null) {
                         failed(err);
                     } else {
@@ -167,8 +187,8 @@ final class Outbox {
                 });
                 return;
             }
-            if (written.isCompletedExceptionally()) {
-                written.whenComplete((r, err) -> failed(err));
+            if (all.isCompletedExceptionally()) {
+                all.whenComplete((r, err) -> failed(err));
                 return;
             }
         }

@@ -33,12 +33,19 @@ class OutboxTest {
     }
 
     @Test
-    void writesOneFrameAtATimeInOrder() {
+    void framesQueuedWhileWritesAreInFlightGoOutTogetherInOrderOnceTheyComplete() {
         outbox.offer(f("a"));
         outbox.offer(f("b"));
-        assertEquals(List.of("a"), written, "b waits for a to reach the socket");
+        outbox.offer(f("c"));
+        assertEquals(List.of("a"), written, "b and c wait while a is in flight");
         completeNext();
-        assertEquals(List.of("a", "b"), written);
+        assertEquals(List.of("a", "b", "c"), written, "both waiting frames are handed over at once");
+        inFlight.get(1).complete(null);
+        assertEquals(List.of("a", "b", "c"), written);
+        outbox.offer(f("d"));
+        assertEquals(List.of("a", "b", "c"), written, "d waits until every write in flight completed");
+        inFlight.get(2).complete(null);
+        assertEquals(List.of("a", "b", "c", "d"), written);
         completeNext();
         assertEquals(0, outbox.pending());
     }

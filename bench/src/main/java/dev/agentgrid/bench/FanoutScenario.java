@@ -1,0 +1,216 @@
+package dev.agentgrid.bench;
+
+import dev.agentgrid.proto.v1.CreateProjectRequest;
+import dev.agentgrid.proto.v1.ProjectServiceGrpc;
+import dev.agentgrid.proto.v1.TaskServiceGrpc;
+import io.grpc.ManagedChannel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Fan-out through the web bridge: N WebSocket clients in the global room while the plane emits
+ * durable events at a steady rate (tasks created with {@code CreateTasks} for an agent type no
+ * worker serves, so each makes exactly one {@code task_status_change} and stays pending). Measures
+ * commit-to-client latency (the event's timestamp, set in the plane's write transaction, to the
+ * moment a client read the frame; both clocks are this machine's), frames delivered against
+ * expected, sockets the bridge closed, and the bridge's heap and RSS if its pid is given.
+ */
+public final class FanoutScenario implements Scenario {
+    static final String EVENT_TYPE = "task_status_change";
+    static final String UNSERVED_AGENT_TYPE = "bench-fanout-unserved";
+    /** Latency samples kept at most (8 bytes each). */
+    private static final long MAX_SAMPLES = 4_000_000;
+    private static final int SOCKETS_PER_HTTP_CLIENT = 250;
+    private static final int CONNECTS_AT_ONCE = 50;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
+    /** After the load, how long deliveries may stand still before the rest counts as missing. */
+    private static final Duration DRAIN_QUIET = Duration.ofSeconds(5);
+    private static final Duration DRAIN_MAX = Duration.ofSeconds(60);
+
+    @Override
+    public String name() {
+        return "fanout";
+    }
+
+    @Override
+    public void run(Options options, Report report) throws Exception {
+        int clients = options.integer("clients", 1000);
+        int rate = options.integer("rate", 2000);
+        Duration duration = options.duration("duration", Duration.ofSeconds(60));
+        int bridgePid = options.integer("bridge-pid", 0);
+        String plane = options.plane();
+        URI socketUri = URI.create(options.bridge().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/ws");
+        if (clients < 1 || rate < 1) {
+            throw new IllegalArgumentException("--clients and --rate must be >= 1");
+        }
+
+        long expectedPairs = (long) clients * rate * Math.max(1, duration.toSeconds());
+        FanoutTally tally = new FanoutTally(EVENT_TYPE, (int) Math.min(Integer.MAX_VALUE,
+                (expectedPairs + MAX_SAMPLES - 1) / MAX_SAMPLES));
+        List<HttpClient> httpClients = new ArrayList<>();
+        List<WebSocket> sockets = new ArrayList<>();
+        ManagedChannel channel = Channels.plaintext(plane);
+        ProcessSampler bridge = null;
+        try {
+            report.note("fanout: opening %d sockets to %s", clients, socketUri);
+            long t0 = System.nanoTime();
+            List<FanoutSocket> listeners = connect(socketUri, clients, tally, httpClients, sockets);
+            report.note("fanout: %d sockets in the global room after %d ms", clients,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            if (bridgePid > 0) {
+                bridge = ProcessSampler.start(bridgePid, true);
+            }
+
+            String projectId = ProjectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .createProject(CreateProjectRequest.newBuilder().setName("bench fanout").build())
+                    .getProject().getId();
+            report.note("fanout: %d events/s for %s (project %s, latency sampled 1 in %d)", rate, duration, projectId,
+                    tally.sampleEvery);
+            long self = ProcessHandle.current().pid();
+            long clientCpuBefore = ProcStats.cpuNanos(self);
+            long bridgeCpuBefore = bridgePid > 0 ? ProcStats.cpuNanos(bridgePid) : -1;
+            long wallBefore = System.nanoTime();
+            PacedTaskLoad.Result load = new PacedTaskLoad(TaskServiceGrpc.newFutureStub(channel), projectId,
+                    UNSERVED_AGENT_TYPE).run(rate, duration);
+            if (load.failedCalls() > 0) {
+                report.note("fanout: %d CreateTasks calls failed, first: %s", load.failedCalls(), load.firstError());
+            }
+            long expected = load.created() * clients;
+            awaitDeliveries(tally, expected);
+            // CPU over load and drain, in % of one core: which side of the socket was saturated.
+            double wall = System.nanoTime() - wallBefore;
+            double clientCpuPct = 100.0 * (ProcStats.cpuNanos(self) - clientCpuBefore) / wall;
+            double bridgeCpuPct = bridgePid > 0 ? 100.0 * (ProcStats.cpuNanos(bridgePid) - bridgeCpuBefore) / wall : -1;
+            long closed = tally.closedCount();
+            long delivered = tally.deliveries() - tally.duplicates();
+            if (closed > 0) {
+                report.note("fanout: sockets closed by the bridge, by close code: %s", tally.closesByCode());
+            }
+            if (tally.unreadable() > 0) {
+                report.note("fanout: %d event frames without a readable seq or timestamp", tally.unreadable());
+            }
+            Report.Line line = report.line(name())
+                    .put("clients", clients)
+                    .put("rate", rate)
+                    .put("events", load.created())
+                    .put("events_per_s", load.perSecond())
+                    .put("failed_calls", load.failedCalls())
+                    .put("deliveries", delivered)
+                    .put("expected", expected)
+                    .put("missing", Math.max(0, expected - delivered))
+                    .put("duplicates", tally.duplicates())
+                    .put("closed", closed)
+                    .put("latency_sample_every", tally.sampleEvery)
+                    .latency("commit_to_client", tally.latency)
+                    .put("client_cpu_pct", clientCpuPct);
+            if (bridge != null) {
+                line.put("bridge_cpu_pct", bridgeCpuPct)
+                        .put("bridge_heap_max_mb", bridge.maxHeapUsedMib())
+                        .put("bridge_heap_committed_max_mb", bridge.maxHeapCommittedMib())
+                        .put("bridge_rss_max_mb", bridge.maxRssMib());
+            }
+            line.print();
+            if (load.created() == 0) {
+                throw new AssertionError("no task was created: " + load.firstError());
+            }
+        } finally {
+            if (bridge != null) {
+                bridge.close();
+            }
+            closeAll(sockets);
+            httpClients.forEach(c -> c.executor().ifPresent(e -> ((ExecutorService) e).shutdownNow()));
+            Channels.close(channel);
+        }
+    }
+
+    /** Opens the sockets, a few at a time, and waits for each one's {@code connected} frame. */
+    private static List<FanoutSocket> connect(URI uri, int clients, FanoutTally tally, List<HttpClient> httpClients,
+            List<WebSocket> sockets) throws InterruptedException, ExecutionException {
+        List<FanoutSocket> listeners = new ArrayList<>(clients);
+        List<CompletableFuture<Void>> wave = new ArrayList<>();
+        long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        for (int i = 0; i < clients; i++) {
+            if (i % SOCKETS_PER_HTTP_CLIENT == 0) {
+                httpClients.add(HttpClient.newBuilder()
+                        .executor(Executors.newFixedThreadPool(2, daemon("ws-" + i)))
+                        .connectTimeout(Duration.ofSeconds(10)).build());
+            }
+            FanoutSocket listener = new FanoutSocket(i, tally);
+            listeners.add(listener);
+            CompletableFuture<Void> ready = httpClients.get(httpClients.size() - 1).newWebSocketBuilder()
+                    .buildAsync(uri, listener)
+                    .thenCompose(ws -> {
+                        synchronized (sockets) {
+                            sockets.add(ws);
+                        }
+                        return listener.connected;
+                    });
+            wave.add(ready);
+            if (wave.size() == CONNECTS_AT_ONCE || i == clients - 1) {
+                for (CompletableFuture<Void> f : wave) {
+                    try {
+                        f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (ExecutionException | TimeoutException e) {
+                        throw new IllegalStateException("socket " + listeners.size() + " of " + clients
+                                + " did not connect (is AGENTGRID_BRIDGE_MAX_CONNECTIONS_PER_ADDRESS >= " + clients
+                                + " on the bridge?): " + (e.getCause() != null ? e.getCause() : e), e);
+                    }
+                }
+                wave.clear();
+            }
+        }
+        return listeners;
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Waits until every expected frame arrived, or deliveries stood still for a while. */
+    private static void awaitDeliveries(FanoutTally tally, long expected) throws InterruptedException {
+        long start = System.nanoTime();
+        long last = -1;
+        long lastChange = start;
+        while (System.nanoTime() - start < DRAIN_MAX.toNanos()) {
+            long now = tally.deliveries() - tally.duplicates();
+            if (now >= expected) {
+                return;
+            }
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > DRAIN_QUIET.toNanos()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void closeAll(List<WebSocket> sockets) {
+        synchronized (sockets) {
+            for (WebSocket ws : sockets) {
+                if (!ws.isOutputClosed()) {
+                    ws.sendClose(WebSocket.NORMAL_CLOSURE, "bench done");
+                }
+                ws.abort();
+            }
+        }
+    }
+}
