@@ -29,20 +29,18 @@ public class AgentStatusService {
     private final JdbcOperations jdbc;
     private final AgentStateRepository states;
     private final AgentStatusEntryRepository history;
-    private final java.util.Set<String> pending = new java.util.LinkedHashSet<>(); // guards busy too
-    private boolean busy;
-    private final Thread refresher;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgentStatusService.class);
+    private final dev.agentgrid.controlplane.store.CoalescingWriter<String> refresher;
 
     public AgentStatusService(Store store, JdbcOperations jdbc, AgentStateRepository states,
-            AgentStatusEntryRepository history) {
+            AgentStatusEntryRepository history,
+            @io.micronaut.context.annotation.Value("${agentgrid.derived-state-interval:100ms}")
+            java.time.Duration interval) {
         this.store = store;
         this.jdbc = jdbc;
         this.states = states;
         this.history = history;
-        this.refresher = new Thread(this::refreshLoop, "agent-status");
-        refresher.setDaemon(true);
-        refresher.start();
+        this.refresher = new dev.agentgrid.controlplane.store.CoalescingWriter<>("agent-status", store,
+                interval, (c, type) -> refresh(c, type, null));
     }
 
     /**
@@ -52,69 +50,17 @@ public class AgentStatusService {
      * five statements and a lock on the agent type's row that every task of the type queued on.
      */
     public void refreshAfterCommit(Changes c, String agentType) {
-        c.afterCommit(() -> request(agentType));
-    }
-
-    private void request(String agentType) {
-        synchronized (pending) {
-            pending.add(agentType);
-            pending.notifyAll();
-        }
+        refresher.requestAfterCommit(c, agentType);
     }
 
     /** Waits until every requested refresh has been applied (for tests and orderly checks). */
     public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (pending) {
-            while (!pending.isEmpty() || busy) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                pending.wait(Math.max(1, left / 1_000_000));
-            }
-            return true;
-        }
-    }
-
-    private void refreshLoop() {
-        while (!Thread.currentThread().isInterrupted()) {
-            java.util.List<String> types;
-            synchronized (pending) {
-                while (pending.isEmpty()) {
-                    try {
-                        pending.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                types = new java.util.ArrayList<>(pending);
-                pending.clear();
-                busy = true;
-            }
-            try {
-                // One transaction per type, in name order: each locks one agent type's row.
-                java.util.Collections.sort(types);
-                for (String type : types) {
-                    try {
-                        store.write(c -> refresh(c, type, null));
-                    } catch (RuntimeException e) {
-                        LOG.warn("refreshing the status of agent type {} failed; it is refreshed on its next change",
-                                type, e);
-                    }
-                }
-            } finally {
-                synchronized (pending) {
-                    busy = false;
-                    pending.notifyAll();
-                }
-            }
-        }
+        return refresher.awaitIdle(timeout);
     }
 
     @jakarta.annotation.PreDestroy
     void stopRefreshing() {
-        refresher.interrupt();
+        refresher.close();
     }
 
     /** Every known agent type. */
@@ -122,10 +68,28 @@ public class AgentStatusService {
         return store.read(states::listAll);
     }
 
-    /** One agent type's status. */
+    /**
+     * One agent type's status. A type whose first tasks were just created has no stored status
+     * until the first refresh; it is derived here meanwhile, so it is never "not found".
+     */
     public AgentState get(String agentType) {
-        return store.read(() -> states.findById(agentType))
-                .orElseThrow(() -> new NotFoundException("agent type '" + agentType + "' not found"));
+        return store.read(() -> states.findById(agentType).or(() -> {
+            Instant lastActivity = jdbc.prepareStatement("SELECT MAX(updated_at) FROM tasks WHERE agent_type = ?",
+                    ps -> {
+                        ps.setString(1, agentType);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            java.sql.Timestamp t = rs.getTimestamp(1);
+                            return t == null ? null : t.toInstant();
+                        }
+                    });
+            if (lastActivity == null) {
+                return java.util.Optional.empty();
+            }
+            Derived d = derive(agentType, null);
+            return java.util.Optional.of(new AgentState(agentType, d.status, d.taskId, Text.clip(d.reason, 1024),
+                    lastActivity, null));
+        })).orElseThrow(() -> new NotFoundException("agent type '" + agentType + "' not found"));
     }
 
     /** An agent type's history, newest first. */

@@ -62,9 +62,11 @@ public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
         Task created = tasks.create(projectId, spec, requestId);
         // Without dependencies in the request there are none to read back (a repeated request
         // returns the first task, which was created from the same spec).
-        Replies.reply(out, CreateTaskResponse.newBuilder().setTask(spec.dependsOn().isEmpty()
-                ? TaskProtos.toProto(created, List.of()) : proto(created)).build());
+        CreateTaskResponse reply = CreateTaskResponse.newBuilder().setTask(spec.dependsOn().isEmpty()
+                ? TaskProtos.toProto(created, List.of()) : proto(created)).build();
+        // Recorded before replying, so a caller that reads the stats after the reply sees this call.
         stats.latency(PlaneStats.CREATE_TASKS).recordSince(start);
+        Replies.reply(out, reply);
     }
 
     @Override
@@ -95,8 +97,8 @@ public class TaskEndpoint extends TaskServiceGrpc.TaskServiceImplBase {
             dev.agentgrid.proto.v1.Task p = TaskProtos.toProto(t, deps.getOrDefault(t.id(), List.of()));
             b.addTasks(req.getOmitSpecs() ? p.toBuilder().clearInstructions().clearInput().build() : p);
         }
-        Replies.reply(out, b.build());
         stats.latency(PlaneStats.CREATE_TASKS).recordSince(start);
+        Replies.reply(out, b.build());
     }
 
     @Override

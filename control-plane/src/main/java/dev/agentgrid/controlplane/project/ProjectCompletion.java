@@ -4,9 +4,19 @@ import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.event.EventTypes;
 import dev.agentgrid.controlplane.store.Changes;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import dev.agentgrid.controlplane.store.CoalescingWriter;
+import dev.agentgrid.controlplane.store.Store;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts a project's tasks and ends an ACTIVE project once every task is terminal: COMPLETED if
@@ -14,21 +24,82 @@ import java.util.UUID;
  * into the project's ZIP ({@code artifact_created}).
  */
 @Singleton
-public class ProjectCompletion {
+public class ProjectCompletion implements ApplicationEventListener<StartupEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectCompletion.class);
+
     private final JdbcOperations jdbc;
+    private final Store store;
     private final ProjectRepository projects;
     private final dev.agentgrid.controlplane.artifact.ProjectArchives archives;
+    private final CoalescingWriter<UUID> checks;
 
-    public ProjectCompletion(JdbcOperations jdbc, ProjectRepository projects,
-            dev.agentgrid.controlplane.artifact.ProjectArchives archives) {
+    public ProjectCompletion(JdbcOperations jdbc, Store store, ProjectRepository projects,
+            dev.agentgrid.controlplane.artifact.ProjectArchives archives,
+            @Value("${agentgrid.derived-state-interval:100ms}") java.time.Duration interval) {
         this.jdbc = jdbc;
+        this.store = store;
         this.projects = projects;
         this.archives = archives;
+        this.checks = new CoalescingWriter<>("project-completion", store, interval, (c, id) -> {
+            // Work left, seen without a lock: the task that finishes it asks for its own check,
+            // after its commit. Only a project that looks done is locked and checked for real.
+            if (!hasUnfinishedTask(id) && projects.findByIdForUpdate(id).isPresent()) {
+                complete(c, id);
+            }
+        });
     }
 
-    /** Checks the project once, at the end of the current transaction. */
-    public void checkBeforeCommit(Changes c, UUID projectId) {
-        c.beforeCommit(Changes.Phase.PROJECTS, projectId.toString(), () -> complete(c, projectId));
+    /**
+     * Checks the project once the current transaction committed, in a transaction of its own.
+     * Checking inside the transaction meant locking the project's row there (two tasks finishing
+     * at once must not both miss the end), and every finishing task of a busy project queued on
+     * that lock. A check that starts after each finishing commit sees that commit, so the last
+     * task to finish always ends the project; {@link #onApplicationEvent} covers a plane that
+     * stopped in between.
+     */
+    public void checkAfterCommit(Changes c, UUID projectId) {
+        checks.requestAfterCommit(c, projectId);
+    }
+
+    /** Waits until the requested checks ran (for tests and orderly checks). */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        return checks.awaitIdle(timeout);
+    }
+
+    /**
+     * At startup, checks the ACTIVE projects whose tasks all finished: a plane that stopped
+     * between a task's commit and its project's check left them so.
+     */
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("checking finished projects at startup failed; CheckProjectCompletion ends them", e);
+        }
+    }
+
+    /** Requests a check of every ACTIVE project that has tasks and none unfinished. */
+    public int sweep() {
+        List<UUID> due = store.read(() -> jdbc.prepareStatement("SELECT id FROM projects p WHERE status = 'ACTIVE'"
+                + " AND EXISTS (SELECT 1 FROM tasks t WHERE t.project_id = p.id)"
+                + " AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.project_id = p.id"
+                + " AND t.status IN ('PENDING', 'ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL'))", ps -> {
+                    List<UUID> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getObject(1, UUID.class));
+                        }
+                    }
+                    return out;
+                }));
+        due.forEach(checks::request);
+        return due.size();
+    }
+
+    @PreDestroy
+    void stopChecking() {
+        checks.close();
     }
 
     /** Counts a project's tasks by status, and its artifacts. */

@@ -12,32 +12,16 @@ import java.util.UUID;
 /**
  * What one write transaction records besides its rows: the durable events it emits (appended to
  * the log in the same transaction) and actions to run once it committed (e.g. waking the
- * dispatcher). Not thread-safe; lives for one transaction.
+ * dispatcher). Derived state (agent statuses, project completion) is recomputed after the
+ * commit by {@link CoalescingWriter}s, so busy transactions do not queue on those rows. Not
+ * thread-safe; lives for one transaction.
  */
 public final class Changes {
     private final Instant now;
     private final List<Event> events = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
-    // Keyed by (phase, key): iteration order is the order the actions run in.
-    private final java.util.TreeMap<String, Runnable> beforeCommit = new java.util.TreeMap<>();
-
-    /**
-     * Groups of before-commit work, run in this order whatever order they were asked for in. Each
-     * takes row locks of one table, so every transaction locks projects before agent types (and,
-     * within a group, in key order). One lock order for all transactions is what keeps two of them
-     * from each holding a row the other waits for: e.g. a task created in a project (which locks
-     * the project first) and a task of that project finishing (which used to lock the agent type
-     * first, then the project) deadlocked.
-     */
-    public enum Phase {
-        /** Project rows: completion checks. */
-        PROJECTS,
-        /**
-         * Agent type rows. Derived agent statuses no longer lock them in the transaction (they
-         * are recomputed after the commit); the phase stays for work that must follow projects.
-         */
-        AGENT_TYPES
-    }
+    private final List<Runnable> beforeCommit = new ArrayList<>();
+    private final java.util.Map<Class<?>, Object> scoped = new java.util.HashMap<>();
 
     Changes(Instant now) {
         this.now = now;
@@ -59,25 +43,31 @@ public final class Changes {
     }
 
     /**
-     * Runs {@code action} once at the end of the transaction, before it commits, however often it
-     * is asked for under the same key (e.g. recomputing an agent type's status once after several
-     * of its tasks changed). Actions run by {@link Phase}, then by key.
+     * Runs {@code action} at the end of the transaction's work, before its events are appended
+     * and it commits (e.g. writing back rows a batch changed in memory). Actions run in the order
+     * they were asked for, including any they ask for.
      */
-    public void beforeCommit(Phase phase, String key, Runnable action) {
-        beforeCommit.putIfAbsent(phase.ordinal() + ":" + key, action);
+    public void beforeCommit(Runnable action) {
+        beforeCommit.add(action);
     }
 
-    /** Runs the before-commit actions in order, including any they add. */
     void runBeforeCommit() {
-        java.util.Set<String> done = new java.util.HashSet<>();
-        while (true) {
-            var next = beforeCommit.entrySet().stream().filter(e -> !done.contains(e.getKey())).findFirst();
-            if (next.isEmpty()) {
-                return;
-            }
-            done.add(next.get().getKey());
-            next.get().getValue().run();
+        for (int i = 0; i < beforeCommit.size(); i++) {
+            beforeCommit.get(i).run();
         }
+    }
+
+    /**
+     * What a component keeps for this transaction only, e.g. the rows a batch read ahead; null if
+     * nothing was kept under {@code type}.
+     */
+    public <T> T scoped(Class<T> type) {
+        return type.cast(scoped.get(type));
+    }
+
+    /** Keeps {@code value} for this transaction, under its type. */
+    public <T> void scope(Class<T> type, T value) {
+        scoped.put(type, value);
     }
 
     List<Event> events() {

@@ -46,6 +46,7 @@ public class AttemptReports {
     private final HitlRequests hitl;
     private final PlaneStats stats;
     private final TaskRows rows;
+    private final TaskDependencies dependencies;
     private final dev.agentgrid.controlplane.worker.WorkerSettings settings;
     private final GroupCommit<Unit, ReportOutcome> commits;
 
@@ -54,9 +55,9 @@ public class AttemptReports {
     }
 
     /**
-     * Applies a batch of reports in one transaction, locking their tasks in id order (a stable
-     * sort keeps two reports of one task in arrival order), so that batches and other
-     * transactions never wait on each other in a circle.
+     * Applies a batch of reports in one transaction, locking their tasks up front in id order so
+     * that batches and other transactions never wait on each other in a circle; reports apply in
+     * task id order (a stable sort keeps two reports of one task in arrival order).
      */
     private List<ReportOutcome> applyAll(List<Unit> units) {
         List<Integer> order = new java.util.ArrayList<>(units.size());
@@ -66,6 +67,11 @@ public class AttemptReports {
         order.sort(java.util.Comparator.comparing(i -> units.get(i).taskId()));
         ReportOutcome[] out = new ReportOutcome[units.size()];
         store.write(c -> {
+            List<UUID> ids = units.stream().map(Unit::taskId).distinct().toList();
+            // One locking read for all the batch's tasks, one write-back before the commit, and
+            // the downstream tasks a finishing task releases read ahead too.
+            rows.lockAhead(c, ids);
+            dependencies.readAhead(c, ids);
             for (int i : order) {
                 out[i] = units.get(i).apply().apply(c);
             }
@@ -76,7 +82,8 @@ public class AttemptReports {
 
     public AttemptReports(Store store, JdbcOperations jdbc, TaskTransitions transitions,
             ArtifactService artifacts, LiveEvents live, HitlRequests hitl, PlaneStats stats, TaskRows rows,
-            dev.agentgrid.controlplane.worker.WorkerSettings settings) {
+            dev.agentgrid.controlplane.worker.WorkerSettings settings, TaskDependencies dependencies) {
+        this.dependencies = dependencies;
         this.rows = rows;
         this.settings = settings;
         this.stats = stats;
@@ -116,7 +123,7 @@ public class AttemptReports {
     public ReportOutcome progress(String workerId, UUID taskId, int attempt, double fraction, String stage,
             String message) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
-            rows.update(t.toBuilder().progress(fraction, Text.clip(stage, 128), Text.clip(message, 1024))
+            rows.update(c, t.toBuilder().progress(fraction, Text.clip(stage, 128), Text.clip(message, 1024))
                     .updatedAt(c.now()).build());
             c.afterCommit(() -> live.publish(EventTypes.TASK_PROGRESS, t.projectId(), t.id(), workerId,
                     t.agentType(), Json.object("task_id", t.id().toString(), "progress", Math.round(fraction * 100),
@@ -283,7 +290,7 @@ public class AttemptReports {
     private ReportOutcome fenced(String workerId, UUID taskId, int attempt,
             java.util.function.BiFunction<Changes, Task, ReportOutcome> apply) {
         ReportOutcome outcome = commits.submit(new Unit(taskId, c -> {
-            Task t = rows.lock(taskId).orElseThrow(() -> new FailedPreconditionException(
+            Task t = rows.lock(c, taskId).orElseThrow(() -> new FailedPreconditionException(
                     "task " + taskId + " is not held by worker " + workerId));
             if (attempt < 1 || attempt > t.attempt()) {
                 throw new FailedPreconditionException("task " + taskId + " has no attempt " + attempt
@@ -298,7 +305,7 @@ public class AttemptReports {
             ReportOutcome applied = apply.apply(c, t);
             // A report proves its attempt alive: renew its lease here, where the row is locked
             // anyway (a heartbeat batch skips rows a report holds rather than wait for them).
-            rows.renewLease(taskId, c.now().plus(settings.lease()));
+            rows.renewLease(c, taskId, c.now().plus(settings.lease()));
             return applied;
         }));
         if (outcome == ReportOutcome.STALE) {

@@ -57,8 +57,48 @@ public class TaskDependencies {
                 });
     }
 
-    /** The tasks that wait for {@code taskId}. */
-    public List<UUID> downstreamOf(UUID taskId) {
+    /** Downstream tasks of a batch's tasks, read ahead in one statement. */
+    private record ReadAhead(java.util.Set<UUID> upstream, Map<UUID, List<UUID>> downstream) {
+    }
+
+    /**
+     * Reads the downstream tasks of all of {@code taskIds} in one statement, for
+     * {@link #downstreamOf(Changes, UUID)} in this transaction (a batch of worker reports asks
+     * for each task it finishes).
+     */
+    public void readAhead(dev.agentgrid.controlplane.store.Changes c, Collection<UUID> taskIds) {
+        Map<UUID, List<UUID>> downstream = new java.util.HashMap<>();
+        List<UUID> ids = List.copyOf(taskIds);
+        for (int from = 0; from < ids.size(); from += 1000) {
+            List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+            String in = "?,".repeat(chunk.size());
+            jdbc.prepareStatement("SELECT depends_on_id, task_id FROM task_dependencies WHERE depends_on_id IN ("
+                    + in.substring(0, in.length() - 1) + ") ORDER BY depends_on_id, task_id", ps -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setObject(i + 1, chunk.get(i));
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                downstream.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                                        .add(rs.getObject(2, UUID.class));
+                            }
+                        }
+                        return null;
+                    });
+        }
+        c.scope(ReadAhead.class, new ReadAhead(java.util.Set.copyOf(ids), downstream));
+    }
+
+    /** The tasks that wait for {@code taskId}, from this transaction's read-ahead if it covers it. */
+    public List<UUID> downstreamOf(dev.agentgrid.controlplane.store.Changes c, UUID taskId) {
+        ReadAhead ahead = c.scoped(ReadAhead.class);
+        if (ahead != null && ahead.upstream().contains(taskId)) {
+            return ahead.downstream().getOrDefault(taskId, List.of());
+        }
+        return downstreamOf(taskId);
+    }
+
+    private List<UUID> downstreamOf(UUID taskId) {
         return jdbc.prepareStatement("SELECT task_id FROM task_dependencies WHERE depends_on_id = ? ORDER BY task_id",
                 ps -> {
                     ps.setObject(1, taskId);

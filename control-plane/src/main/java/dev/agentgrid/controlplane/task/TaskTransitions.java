@@ -12,11 +12,10 @@ import java.util.function.UnaryOperator;
 /**
  * Applies a status change to a stored task: checks it against the {@link TaskStateMachine},
  * writes the row, emits {@code task_status_change}, and has the agent type's status and the
- * project's completion recomputed before the transaction commits.
+ * project's completion recomputed once the transaction committed.
  */
 @Singleton
 public class TaskTransitions {
-    private final TaskRepository tasks;
     private final TaskRows rows;
     private final AgentStatusService agents;
     private final ProjectCompletion completion;
@@ -25,12 +24,11 @@ public class TaskTransitions {
     private final WorkerCommands workers;
     private final dev.agentgrid.controlplane.hitl.HitlRequests hitl;
 
-    public TaskTransitions(TaskRepository tasks, AgentStatusService agents, ProjectCompletion completion,
+    public TaskTransitions(AgentStatusService agents, ProjectCompletion completion,
             TaskDependencies dependencies, DispatchSignal dispatch, WorkerCommands workers,
             dev.agentgrid.controlplane.hitl.HitlRequests hitl, TaskRows rows) {
         this.rows = rows;
         this.hitl = hitl;
-        this.tasks = tasks;
         this.agents = agents;
         this.completion = completion;
         this.dependencies = dependencies;
@@ -55,7 +53,7 @@ public class TaskTransitions {
         if (to == TaskStatus.PENDING) {
             b.workerId(null).leaseExpiresAt(null).startedAt(null);
         }
-        Task updated = rows.update(more.apply(b).build());
+        Task updated = rows.update(c, more.apply(b).build());
         emitStatusChange(c, updated, task.status());
         if (to == TaskStatus.COMPLETED) {
             releaseDownstream(c, updated);
@@ -109,16 +107,15 @@ public class TaskTransitions {
 
     /** A completed task no longer blocks the tasks waiting for it. */
     private void releaseDownstream(Changes c, Task done) {
-        for (java.util.UUID id : dependencies.downstreamOf(done.id())) {
-            Task down = tasks.findByIdForUpdate(id).orElseThrow();
+        for (java.util.UUID id : dependencies.downstreamOf(c, done.id())) {
+            Task down = rows.lock(c, id).orElseThrow();
             if (down.unfinishedDeps() > 0) {
                 int left = down.unfinishedDeps() - 1;
-                tasks.update(down.toBuilder().unfinishedDeps(left)
+                Task ready = rows.update(c, down.toBuilder().unfinishedDeps(left)
                         .statusReason(left == 0 && down.status() == TaskStatus.PENDING ? "dependencies completed"
                                 : down.statusReason())
                         .updatedAt(c.now()).build());
                 if (left == 0 && down.status() == TaskStatus.PENDING) {
-                    Task ready = tasks.findById(id).orElseThrow();
                     if (ready.requiresApproval() && !hitl.gatePassed(id)) {
                         Task waiting = apply(c, ready, TaskStatus.WAITING_FOR_HITL, "waiting for approval", b -> b);
                         hitl.openGate(c, waiting);
@@ -132,8 +129,8 @@ public class TaskTransitions {
 
     /** A failed or cancelled task will never complete: the unfinished tasks waiting for it end too. */
     private void endDownstream(Changes c, Task ended) {
-        for (java.util.UUID id : dependencies.downstreamOf(ended.id())) {
-            Task down = tasks.findByIdForUpdate(id).orElseThrow();
+        for (java.util.UUID id : dependencies.downstreamOf(c, ended.id())) {
+            Task down = rows.lock(c, id).orElseThrow();
             if (!down.status().isTerminal()) {
                 stopOnWorker(c, down, TaskStatus.CANCELLED, "upstream task " + ended.id() + " "
                         + ended.status().name().toLowerCase(java.util.Locale.ROOT));
@@ -152,10 +149,9 @@ public class TaskTransitions {
                         "attempt", task.attempt(),
                         "reason", task.statusReason()));
         agents.refreshAfterCommit(c, task.agentType());
-        // Only a task that finished can complete its project; skipping the check otherwise keeps
-        // the project's row lock off the paths that create, place and start tasks.
+        // Only a task that finished can complete its project.
         if (task.status().isTerminal()) {
-            completion.checkBeforeCommit(c, task.projectId());
+            completion.checkAfterCommit(c, task.projectId());
         }
         // A pending task may be placeable; a finished one may have freed a worker's slot.
         if (task.status() == TaskStatus.PENDING || task.status().isTerminal()) {

@@ -47,6 +47,8 @@ public class Dispatcher {
     private static final int OVERFETCH = 8;
     /** Most tasks one round reads, so one transaction stays short. */
     private static final int MAX_CANDIDATES = 4096;
+    /** Agent types whose candidates one statement reads (two parameters each). */
+    private static final int TYPES_PER_QUERY = 100;
 
     private final Store store;
     private final JdbcOperations jdbc;
@@ -133,36 +135,34 @@ public class Dispatcher {
     }
 
     /**
-     * Claims matching tasks for every worker with free slots in one transaction: pending tasks are
-     * taken with {@code FOR UPDATE SKIP LOCKED} (so two dispatchers, here or in another replica,
-     * never take the same task), matched to workers in memory, and only then are the chosen
-     * workers' rows locked and their sessions checked (so a worker that reconnected elsewhere
-     * gets nothing from here). Locks: tasks first, never waited for; worker rows after, in id
-     * order.
+     * Claims matching tasks for every worker with free slots in one transaction: candidates are
+     * read without locks and matched to workers in memory; only the chosen tasks are then locked
+     * with {@code FOR UPDATE SKIP LOCKED} and checked again (so two dispatchers, here or in another
+     * replica, never take the same task), and then the chosen workers' rows are locked and their
+     * sessions checked (so a worker that reconnected elsewhere gets nothing from here). Locks:
+     * tasks first, never waited for; worker rows after, in id order.
      */
     Map<WorkerChannel, List<Assignment>> claim(List<WorkerChannel> workers) {
         return store.write(c -> {
             Map<String, Integer> held = held(workers.stream().map(WorkerChannel::workerId).toList());
             Map<String, List<Open>> byType = new HashMap<>();
-            int totalFree = 0;
+            Map<String, Integer> freeByType = new TreeMap<>();
             for (WorkerChannel ch : workers) {
                 int free = ch.registration().slots() - held.getOrDefault(ch.workerId(), 0);
                 if (free > 0) {
                     Open o = new Open(ch, free);
-                    totalFree += free;
                     for (String type : ch.registration().agentTypes()) {
                         byType.computeIfAbsent(type, k -> new ArrayList<>()).add(o);
+                        freeByType.merge(type, free, Integer::sum);
                     }
                 }
             }
-            if (totalFree == 0) {
+            if (freeByType.isEmpty()) {
                 return Map.<WorkerChannel, List<Assignment>>of();
             }
-            List<Task> candidates = pending(List.copyOf(byType.keySet()),
-                    Math.min(MAX_CANDIDATES, totalFree * OVERFETCH), c.now());
-            Map<WorkerChannel, List<Task>> plan = new LinkedHashMap<>();
+            Map<WorkerChannel, List<Candidate>> plan = new LinkedHashMap<>();
             Map<String, Integer> cursors = new HashMap<>();
-            for (Task t : candidates) {
+            for (Candidate t : candidates(freeByType, c.now())) {
                 List<Open> open = byType.get(t.agentType());
                 Map<String, String> selector = Json.parseStringMap(t.labelSelectorJson());
                 int from = cursors.getOrDefault(t.agentType(), 0);
@@ -180,15 +180,21 @@ public class Dispatcher {
             if (plan.isEmpty()) {
                 return Map.<WorkerChannel, List<Assignment>>of();
             }
-            Set<String> current = lockCurrentSessions(plan.keySet());
-            List<Task> chosen = new ArrayList<>();
             Map<UUID, WorkerChannel> owner = new HashMap<>();
-            plan.forEach((ch, tasks) -> {
-                if (current.contains(ch.workerId())) {
-                    tasks.forEach(t -> owner.put(t.id(), ch));
-                    chosen.addAll(tasks);
+            plan.forEach((ch, tasks) -> tasks.forEach(t -> owner.put(t.id(), ch)));
+            // Tasks first (never waited for: one another dispatcher holds is left to it), then the
+            // chosen workers' rows in id order.
+            List<Task> locked = lockPending(owner.keySet(), c.now());
+            Set<String> current = lockCurrentSessions(plan.keySet());
+            List<Task> chosen = new ArrayList<>(locked.size());
+            for (Task t : locked) {
+                if (current.contains(owner.get(t.id()).workerId())) {
+                    chosen.add(t);
                 }
-            });
+            }
+            if (chosen.size() < owner.size()) {
+                c.afterCommit(this::wake); // some were taken meanwhile: their slots stay free for another round
+            }
             List<Task> assigned = transitions.applyAll(c, chosen, TaskStatus.ASSIGNED,
                     t -> "assigned to " + owner.get(t.id()).workerId(),
                     (t, b) -> b.workerId(owner.get(t.id()).workerId()).leaseExpiresAt(c.now().plus(settings.lease())));
@@ -200,6 +206,80 @@ public class Dispatcher {
             }
             return out;
         });
+    }
+
+    /** A pending task as matching needs it; its whole row is read when it is locked. */
+    private record Candidate(UUID id, String agentType, int priority, java.time.Instant createdAt,
+            String labelSelectorJson) {
+    }
+
+    private static final java.util.Comparator<Candidate> PLACEMENT_ORDER = java.util.Comparator
+            .comparingInt(Candidate::priority).reversed().thenComparing(Candidate::createdAt)
+            .thenComparing(Candidate::id);
+
+    /**
+     * The first placeable tasks of each agent type, highest priority then oldest first, up to
+     * {@link #OVERFETCH} per free slot of the type. One ordered index range per type (a union of
+     * per-type queries): with all types in one IN list the database would sort every pending
+     * task of those types each round, which was the plane's most expensive statement.
+     */
+    private List<Candidate> candidates(Map<String, Integer> freeByType, java.time.Instant now) {
+        List<Candidate> out = new ArrayList<>();
+        List<Map.Entry<String, Integer>> types = List.copyOf(freeByType.entrySet());
+        for (int from = 0; from < types.size(); from += TYPES_PER_QUERY) {
+            List<Map.Entry<String, Integer>> chunk = types.subList(from, Math.min(types.size(), from + TYPES_PER_QUERY));
+            StringBuilder sql = new StringBuilder();
+            for (var type : chunk) {
+                if (sql.length() > 0) {
+                    sql.append(" UNION ALL ");
+                }
+                sql.append("(SELECT id, agent_type, priority, created_at, label_selector_json FROM tasks")
+                        .append(" WHERE status = 'PENDING' AND agent_type = ? AND unfinished_deps = 0")
+                        .append(" AND (not_before IS NULL OR not_before <= ?)")
+                        .append(" ORDER BY priority DESC, created_at, id LIMIT ")
+                        .append(Math.min(MAX_CANDIDATES, type.getValue() * OVERFETCH)).append(')');
+            }
+            jdbc.prepareStatement(sql.toString(), ps -> {
+                int i = 1;
+                for (var type : chunk) {
+                    ps.setString(i++, type.getKey());
+                    ps.setTimestamp(i++, Timestamp.from(now));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Candidate(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
+                                rs.getTimestamp(4).toInstant(), rs.getString(5)));
+                    }
+                }
+                return null;
+            });
+        }
+        out.sort(PLACEMENT_ORDER);
+        return out.size() > MAX_CANDIDATES ? out.subList(0, MAX_CANDIDATES) : out;
+    }
+
+    /**
+     * Locks the chosen tasks that are still placeable, in id order, skipping any another
+     * transaction holds (it may be placing them too); the rows returned are current.
+     */
+    private List<Task> lockPending(Collection<UUID> ids, java.time.Instant now) {
+        List<UUID> sorted = new ArrayList<>(ids);
+        Collections.sort(sorted);
+        List<Task> out = new ArrayList<>(sorted.size());
+        for (int from = 0; from < sorted.size(); from += 1000) {
+            List<UUID> chunk = sorted.subList(from, Math.min(sorted.size(), from + 1000));
+            String in = "?,".repeat(chunk.size());
+            out.addAll(rows.select("WHERE id IN (" + in.substring(0, in.length() - 1) + ") AND status = 'PENDING'"
+                    + " AND unfinished_deps = 0 AND (not_before IS NULL OR not_before <= ?)"
+                    + " ORDER BY id FOR UPDATE SKIP LOCKED", ps -> {
+                        int i = 1;
+                        for (UUID id : chunk) {
+                            ps.setObject(i++, id);
+                        }
+                        ps.setTimestamp(i, Timestamp.from(now));
+                    }));
+        }
+        return out;
     }
 
     /** Attempts each worker holds now (assigned, running or waiting for a human). */
@@ -255,18 +335,6 @@ public class Dispatcher {
             out.add(ids.subList(i, Math.min(ids.size(), i + 1000)));
         }
         return out;
-    }
-
-    private List<Task> pending(List<String> agentTypes, int limit, java.time.Instant now) {
-        String in = "?,".repeat(agentTypes.size());
-        return rows.select("WHERE status = 'PENDING' AND unfinished_deps = 0"
-                + " AND (not_before IS NULL OR not_before <= ?) AND agent_type IN (" + in.substring(0, in.length() - 1)
-                + ") ORDER BY priority DESC, created_at, id LIMIT " + limit + " FOR UPDATE SKIP LOCKED", ps -> {
-                    ps.setTimestamp(1, Timestamp.from(now));
-                    for (int i = 0; i < agentTypes.size(); i++) {
-                        ps.setString(i + 2, agentTypes.get(i));
-                    }
-                });
     }
 
     /** Whether a worker's labels satisfy a selector: every selector entry present with an equal value. */

@@ -27,6 +27,7 @@ class EventRetentionTest extends ControlPlaneTestBase {
     void eventsPastTheRetentionAreDeletedAndAResumeIntoThemGetsAResync() {
         client.projects.createProject(CreateProjectRequest.newBuilder().setName("old")
                 .addTasks(dev.agentgrid.proto.v1.TaskSpec.newBuilder().setAgentType("a").setInstructions("x")).build());
+        derivedStateSettled(); // the agent type's status event follows the commit: let it land now, not days later
         long oldSeq = client.events.listEvents(ListEventsRequest.newBuilder().setPageSize(1000).build()).getLastSeq();
         assertTrue(oldSeq >= 3);
         clock.advance(Duration.ofDays(6));

@@ -153,7 +153,7 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
             assertEquals(events.get(i - 1).getSeq() + 1, events.get(i).getSeq(), "one transaction, consecutive seqs");
         }
         // The agent types became known, IDLE (nothing assigned yet).
-        agentStatusesSettled();
+        derivedStateSettled();
         assertEquals(AgentStatus.AGENT_STATUS_IDLE, client.agents.getAgentStatus(GetAgentStatusRequest.newBuilder()
                 .setAgentType(analyst).build()).getAgent().getStatus());
     }
@@ -365,7 +365,7 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
                 .build());
         Task task = created.getTasks(0);
         assertEquals(TaskStatus.TASK_STATUS_WAITING_FOR_HITL, task.getStatus());
-        agentStatusesSettled();
+        derivedStateSettled();
         assertEquals(AgentStatus.AGENT_STATUS_WAITING_FOR_HITL, client.agents.getAgentStatus(
                 GetAgentStatusRequest.newBuilder().setAgentType(agent).build()).getAgent().getStatus());
 
@@ -488,6 +488,31 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void aProjectLeftActiveWithEveryTaskFinishedEndsOnTheStartupSweep() {
+        String agent = uniqueAgent("swept");
+        String id = client.projects.createProject(CreateProjectRequest.newBuilder().setName("crashed")
+                .addTasks(spec("a", agent)).build()).getProject().getId();
+        String open = client.projects.createProject(CreateProjectRequest.newBuilder().setName("still open")
+                .addTasks(spec("b", agent)).build()).getProject().getId();
+        // As a plane that stopped between a task's commit and its project's check leaves it.
+        store.write(c -> jdbc.prepareStatement("UPDATE tasks SET status = 'COMPLETED' WHERE project_id = ?", ps -> {
+            ps.setObject(1, java.util.UUID.fromString(id));
+            return ps.executeUpdate();
+        }));
+        var completion = ctx.getBean(dev.agentgrid.controlplane.project.ProjectCompletion.class);
+        assertEquals(ProjectStatus.PROJECT_STATUS_ACTIVE, client.projects.getProject(GetProjectRequest.newBuilder()
+                .setProjectId(id).build()).getProject().getStatus());
+
+        assertTrue(completion.sweep() >= 1);
+        derivedStateSettled();
+
+        assertEquals(ProjectStatus.PROJECT_STATUS_COMPLETED, client.projects.getProject(GetProjectRequest
+                .newBuilder().setProjectId(id).build()).getProject().getStatus());
+        assertEquals(ProjectStatus.PROJECT_STATUS_ACTIVE, client.projects.getProject(GetProjectRequest.newBuilder()
+                .setProjectId(open).build()).getProject().getStatus(), "a project with work left stays active");
+    }
+
+    @Test
     void projectsListNewestFirstAcrossPagesAndFilterByStatus() {
         Set<String> mine = new HashSet<>();
         for (int i = 0; i < 3; i++) {
@@ -518,8 +543,11 @@ abstract class AdminApiTest extends ControlPlaneTestBase {
                 .addTasks(spec("gate", agent).toBuilder().setRequiresApproval(true)).build()).getProject().getId();
         String taskId = client.tasks.listTasks(ListTasksRequest.newBuilder().setProjectId(id).build()).getTasks(0)
                 .getId();
+        // The status is recomputed just after each commit; a state shorter than that (created and
+        // cancelled at once) may never be seen, so let this one be seen first.
+        derivedStateSettled();
         client.tasks.cancelTask(CancelTaskRequest.newBuilder().setTaskId(taskId).build());
-        agentStatusesSettled();
+        derivedStateSettled();
         var history = client.agents.getAgentStatusHistory(GetAgentStatusHistoryRequest.newBuilder()
                 .setAgentType(agent).build()).getHistoryList();
         assertEquals(List.of(AgentStatus.AGENT_STATUS_IDLE, AgentStatus.AGENT_STATUS_WAITING_FOR_HITL),

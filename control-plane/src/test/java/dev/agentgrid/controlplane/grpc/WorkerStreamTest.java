@@ -151,7 +151,7 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
         // Earlier tests' workers leave asynchronously (their OFFLINE, then the agent status
         // recomputed after that commit); wait for that to finish so only this stream could change things.
         Poll.until(() -> count("SELECT COUNT(*) FROM workers WHERE status <> 'OFFLINE'"), n -> n == 0, WAIT);
-        agentStatusesSettled();
+        derivedStateSettled();
         List<Long> before = taskState();
         try (WorkerDriver w = new WorkerDriver(client.channel)) {
             w.heartbeat(MetricsSnapshot.getDefaultInstance());
@@ -159,7 +159,7 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
             assertEquals(Status.Code.FAILED_PRECONDITION, status.getCode());
             assertTrue(status.getDescription().contains("first message must be Hello"));
         }
-        agentStatusesSettled();
+        derivedStateSettled();
         assertEquals(before, taskState());
     }
 

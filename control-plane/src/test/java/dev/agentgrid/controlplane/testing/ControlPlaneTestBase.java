@@ -60,8 +60,8 @@ public abstract class ControlPlaneTestBase {
      * latest event sequence number and the latest update time of every mutable row.
      */
     protected List<Object> fingerprint() {
-        // Agent statuses follow a change just after its commit: let them settle first.
-        agentStatusesSettled();
+        // Agent statuses and project completion follow a change just after its commit: let them settle.
+        derivedStateSettled();
         return store.read(() -> {
             List<Object> out = new ArrayList<>();
             for (String table : TABLES) {
@@ -77,11 +77,14 @@ public abstract class ControlPlaneTestBase {
     }
 
     /** Waits until every agent status refresh asked for so far has been applied. */
-    protected void agentStatusesSettled() {
+    protected void derivedStateSettled() {
         try {
             org.junit.jupiter.api.Assertions.assertTrue(ctx.getBean(
                     dev.agentgrid.controlplane.agent.AgentStatusService.class).awaitIdle(java.time.Duration.ofSeconds(10)),
                     "agent statuses did not settle");
+            org.junit.jupiter.api.Assertions.assertTrue(ctx.getBean(
+                    dev.agentgrid.controlplane.project.ProjectCompletion.class).awaitIdle(java.time.Duration.ofSeconds(10)),
+                    "project completion checks did not settle");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
