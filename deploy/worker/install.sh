@@ -42,6 +42,7 @@ fi
 install -d -m 0755 "$PREFIX/opt/agentgrid" "$PREFIX/etc/agentgrid"
 install -d -m 0750 "$PREFIX/var/lib/agentgrid-worker"
 install -m 0644 "$JAR" "$PREFIX/opt/agentgrid/agentgrid-worker.jar"
+install -m 0755 "$here/agentgrid-worker-start" "$PREFIX/opt/agentgrid/agentgrid-worker-start"
 
 CONFIG="$PREFIX/etc/agentgrid/worker.properties"
 if [ ! -f "$CONFIG" ]; then

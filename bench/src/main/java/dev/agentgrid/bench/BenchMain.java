@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The load generator's command line: {@code java -jar agentgrid-bench.jar <scenario>|all
+ * The load generator's command line: {@code java -jar agentgrid-bench.jar <scenario>[,<scenario>...]|all
  * [--name=value ...]}. Result lines go to stdout, progress to stderr; the exit status is 1 if a
  * scenario failed (including a correctness check, e.g. a task lost or run twice).
  */
@@ -27,21 +27,30 @@ public final class BenchMain {
     }
 
     static int run(String[] args, Report report) {
-        Map<String, Scenario> all = scenarios();
+        return run(args, report, scenarios());
+    }
+
+    static int run(String[] args, Report report, Map<String, Scenario> all) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.err.println("usage: java -jar agentgrid-bench.jar <" + String.join("|", all.keySet())
-                    + "|all> [--plane=host:port] [--bridge=http://host:port] [--name=value ...]");
+                    + ">[,<scenario>...]|all [--plane=host:port] [--bridge=http://host:port] [--name=value ...]");
             System.err.println("(see bench/README.md for each scenario's options)");
             return args.length == 0 ? 2 : 0;
         }
-        List<Scenario> chosen;
+        List<Scenario> chosen = new java.util.ArrayList<>();
         if (args[0].equals("all")) {
-            chosen = List.copyOf(all.values());
-        } else if (all.containsKey(args[0])) {
-            chosen = List.of(all.get(args[0]));
+            chosen.addAll(all.values());
         } else {
-            System.err.println("unknown scenario '" + args[0] + "'; one of " + all.keySet() + " or all");
-            return 2;
+            // A comma-separated list runs several scenarios in one JVM, in the order given.
+            for (String name : args[0].split(",", -1)) {
+                Scenario s = all.get(name);
+                if (s == null || chosen.contains(s)) {
+                    System.err.println((s == null ? "unknown scenario '" : "scenario named twice '") + name
+                            + "'; one of " + all.keySet() + ", a comma-separated list of them, or all");
+                    return 2;
+                }
+                chosen.add(s);
+            }
         }
         Options options;
         try {

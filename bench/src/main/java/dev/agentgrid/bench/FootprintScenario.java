@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * milliseconds from spawn to its gRPC health check answering SERVING (polled every 10 ms) on a
  * fresh database (cold: migrations run) and again on the same one (warm), for several JVM flag
  * sets, and its RSS after idling. A worker agent: milliseconds from spawn until the plane lists
- * it ONLINE, then its RSS and CPU while idle, with default JVM flags and with tuned ones.
+ * it ONLINE, then its RSS and CPU while idle, with default JVM flags, with tuned ones, and with
+ * the tuned ones plus a class-data archive.
  */
 public final class FootprintScenario implements Scenario {
     /** Flags for an idle worker: one GC thread and small heap, C1 only, smaller stacks and code cache. */
@@ -56,6 +57,7 @@ public final class FootprintScenario implements Scenario {
         Duration planeIdle = options.duration("plane-idle", Duration.ofSeconds(10));
         List<String> variants = split(options.string("plane-jvm", "default,c1,cds,c1+cds"));
         List<String> tunedWorker = split(options.string("worker-tuned-flags", WORKER_TUNED_FLAGS));
+        List<String> workerVariants = split(options.string("worker-jvm", "default,tuned,tuned+cds"));
         Path work = Files.createTempDirectory("agentgrid-footprint-");
         try {
             Path archive = work.resolve("plane.jsa");
@@ -65,7 +67,7 @@ public final class FootprintScenario implements Scenario {
             for (String variant : variants) {
                 measurePlane(variant, planeFlags(variant, archive), planeJar, dbUrl, dbUser, planeIdle, work, report);
             }
-            measureWorkers(planeJar, workerJar, dbUrl, dbUser, workerIdle, tunedWorker, work, report);
+            measureWorkers(planeJar, workerJar, dbUrl, dbUser, workerIdle, workerVariants, tunedWorker, work, report);
         } finally {
             JavaProcess.deleteTree(work);
         }
@@ -148,15 +150,21 @@ public final class FootprintScenario implements Scenario {
     }
 
     private void measureWorkers(Path planeJar, Path workerJar, String dbUrl, String dbUser, Duration idle,
-            List<String> tunedFlags, Path work, Report report) throws Exception {
+            List<String> variants, List<String> tunedFlags, Path work, Report report) throws Exception {
         try (PlaneDatabase db = PlaneDatabase.fresh(dbUrl, dbUser)) {
             int port = JavaProcess.freePort();
             try (JavaProcess plane = startPlane(planeJar, List.of(), db, port, work.resolve("plane-for-workers.log"))) {
                 awaitServing(plane, port);
                 ManagedChannel channel = Channels.plaintext("localhost:" + port);
                 try {
-                    measureWorker("default", List.of(), workerJar, port, channel, idle, work, report);
-                    measureWorker("tuned", tunedFlags, workerJar, port, channel, idle, work, report);
+                    Path archive = work.resolve("worker.jsa");
+                    for (String variant : variants) {
+                        List<String> flags = workerFlags(variant, tunedFlags, archive);
+                        if (variant.contains("cds") && !Files.isRegularFile(archive)) {
+                            trainWorkerArchive(flags, archive, workerJar, port, channel, work, report);
+                        }
+                        measureWorker(variant, flags, workerJar, port, channel, idle, work, report);
+                    }
                 } finally {
                     Channels.close(channel);
                 }
@@ -164,15 +172,61 @@ public final class FootprintScenario implements Scenario {
         }
     }
 
-    private static void measureWorker(String jvm, List<String> flags, Path jar, int planePort, ManagedChannel channel,
-            Duration idle, Path work, Report report) throws Exception {
-        String name = "footprint-" + jvm + "-" + Long.toString(System.nanoTime(), 36);
+    /** JVM flags of a worker variant: words joined by '+', e.g. {@code tuned+cds}. */
+    private static List<String> workerFlags(String variant, List<String> tunedFlags, Path archive) {
+        List<String> flags = new ArrayList<>();
+        for (String word : variant.split("\\+")) {
+            switch (word) {
+                case "default" -> { }
+                case "tuned" -> flags.addAll(tunedFlags);
+                case "cds" -> flags.add("-XX:SharedArchiveFile=" + archive);
+                default -> throw new IllegalArgumentException("--worker-jvm: unknown word '" + word
+                        + "' (expected default, tuned, cds, joined by +)");
+            }
+        }
+        return flags;
+    }
+
+    /**
+     * The worker's AppCDS archive, as for the plane: one run with the variant's other flags and
+     * {@code -XX:ArchiveClassesAtExit} connects, then stops on SIGTERM (a clean exit writes it).
+     */
+    private static void trainWorkerArchive(List<String> variantFlags, Path archive, Path jar, int planePort,
+            ManagedChannel channel, Path work, Report report) throws Exception {
+        List<String> flags = new ArrayList<>();
+        for (String f : variantFlags) {
+            if (!f.startsWith("-XX:SharedArchiveFile=")) {
+                flags.add(f);
+            }
+        }
+        flags.add("-XX:ArchiveClassesAtExit=" + archive);
+        String name = "footprint-cds-training-" + Long.toString(System.nanoTime(), 36);
         Path dir = work.resolve(name);
         Files.createDirectories(dir);
-        List<String> args = List.of("--control-plane", "localhost:" + planePort, "--agent-types", AGENT_TYPE,
+        try (JavaProcess worker = JavaProcess.start(jar, flags, workerArgs(planePort, name, dir), Map.of(),
+                dir.resolve("worker.log"))) {
+            awaitOnline(worker, name, channel);
+            worker.stop();
+        }
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException("the worker wrote no class-data archive at exit; see " + dir.resolve("worker.log"));
+        }
+        report.note("footprint: worker class-data archive %s, %.1f MiB", archive, ProcStats.mib(Files.size(archive)));
+    }
+
+    private static List<String> workerArgs(int planePort, String name, Path dir) {
+        return List.of("--control-plane", "localhost:" + planePort, "--agent-types", AGENT_TYPE,
                 "--slots", "1", "--command", AGENT_TYPE + "=true", "--state-dir", dir.resolve("state").toString(),
                 "--name", name);
-        try (JavaProcess worker = JavaProcess.start(jar, flags, args, Map.of(), dir.resolve("worker.log"))) {
+    }
+
+    private static void measureWorker(String jvm, List<String> flags, Path jar, int planePort, ManagedChannel channel,
+            Duration idle, Path work, Report report) throws Exception {
+        String name = "footprint-" + jvm.replace('+', '-') + "-" + Long.toString(System.nanoTime(), 36);
+        Path dir = work.resolve(name);
+        Files.createDirectories(dir);
+        try (JavaProcess worker = JavaProcess.start(jar, flags, workerArgs(planePort, name, dir), Map.of(),
+                dir.resolve("worker.log"))) {
             double connectedMs = awaitOnline(worker, name, channel);
             long cpuBefore = ProcStats.cpuNanos(worker.pid());
             long wallBefore = System.nanoTime();
@@ -191,7 +245,7 @@ public final class FootprintScenario implements Scenario {
                     .put("worker_idle_rss_end_mb", ProcStats.mib(rssEnd))
                     .put("worker_idle_cpu_pct", cpuPct)
                     .put("idle_s", idle.toMillis() / 1000.0)
-                    .put("flags", flags.isEmpty() ? "none" : String.join(",", flags))
+                    .put("flags", flags.isEmpty() ? "none" : String.join(",", flags).replace(work.toString(), "<tmp>"))
                     .print();
             worker.stop();
         }

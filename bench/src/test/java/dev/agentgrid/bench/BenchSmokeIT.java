@@ -105,7 +105,9 @@ class BenchSmokeIT {
         }
         assertTrue(metrics(planeLines.get(1)).containsKey("plane_idle_rss_mb"), out);
         List<String> workerLines = out.lines().filter(l -> l.startsWith("footprint_worker ")).toList();
-        assertEquals(2, workerLines.size(), out);
+        assertEquals(3, workerLines.size(), out);
+        assertTrue(workerLines.get(2).contains(" jvm=tuned+cds ") && workerLines.get(2).contains("-XX:SharedArchiveFile="),
+                out);
         for (String l : workerLines) {
             Map<String, String> m = metrics(l);
             assertTrue(Double.parseDouble(m.get("worker_connected_ms")) > 0, l);

@@ -178,6 +178,28 @@ abstract class WorkerLifecycleScenarios extends EndToEndTestBase {
             """;
 
     @Test
+    void theDeployLauncherKeepsAClassDataArchiveThatTheNextStartMapsAndWorksWith() throws Exception {
+        String type = unique("cds");
+        Path archives = Files.createDirectories(workDir.resolve("class-archive"));
+        WorkerProcess first = startOnline(worker("cds-first").command(type, "true").deployLauncher(archives));
+        first.sigterm();
+        assertEquals(0, first.awaitExit(WAIT), first.logText());
+        List<Path> written;
+        try (var files = Files.list(archives)) {
+            written = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+        }
+        assertEquals(1, written.size(), "one archive, written at the clean exit: " + written);
+
+        WorkerProcess second = startOnline(worker("cds-second").command(type, "true").deployLauncher(archives));
+        // The launcher execs the JVM, so the process is the JVM; a mapped archive shows in its maps.
+        String maps = Files.readString(Path.of("/proc", Long.toString(second.pid()), "maps"));
+        assertTrue(maps.contains(written.get(0).toString()), "the second start maps " + written.get(0));
+        Task t = createTask(TaskSpec.newBuilder().setAgentType(type).setInstructions("runs on the archived worker"));
+        assertEquals(second.id(), awaitStatus(t.getId(), TaskStatus.TASK_STATUS_COMPLETED).getWorkerId());
+        assertFalse(second.logText().contains("[warning]"), second.logText());
+    }
+
+    @Test
     void sigtermDrainsTheWorkerItFinishesItsTaskTakesNoNewOneAndExitsZero() throws Exception {
         String type = unique("drain");
         Path dir = Files.createDirectories(workDir.resolve("drain"));

@@ -222,6 +222,7 @@ final class WorkerProcess implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private int slots = 1;
         private String labels;
+        private Path classArchiveDir;
 
         private Builder(String role, int planePort, Path workDir, Path logDir) {
             this.role = role;
@@ -257,6 +258,15 @@ final class WorkerProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Starts the worker as the systemd unit does, through {@code deploy/worker/agentgrid-worker-start},
+         * with its class-data archive kept in {@code dir}.
+         */
+        Builder deployLauncher(Path dir) {
+            classArchiveDir = dir;
+            return this;
+        }
+
         /** An environment variable of the worker, which its agents inherit. */
         Builder env(String name, String value) {
             env.put(name, value);
@@ -275,11 +285,23 @@ final class WorkerProcess implements AutoCloseable {
             Path log = logDir.resolve("worker-" + role + ".log");
 
             List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-Xmx128m");
-            cmd.add("-XX:TieredStopAtLevel=1");
-            cmd.add("-jar");
-            cmd.add(jar().toString());
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String jvmFlags = "-Xmx128m -XX:TieredStopAtLevel=1";
+            Map<String, String> launcherEnv = new LinkedHashMap<>();
+            if (classArchiveDir == null) {
+                cmd.add(java);
+                cmd.addAll(List.of(jvmFlags.split(" ")));
+                cmd.add("-jar");
+                cmd.add(jar().toString());
+            } else {
+                Path launcher = Path.of("..", "deploy", "worker", "agentgrid-worker-start").toAbsolutePath().normalize();
+                if (!Files.isRegularFile(launcher)) {
+                    throw new AssertionError("the deploy launcher " + launcher + " does not exist (tests run from control-plane/)");
+                }
+                cmd.addAll(List.of("sh", launcher.toString()));
+                launcherEnv.putAll(Map.of("JAVA", java, "AGENTGRID_WORKER_JAR", jar().toString(),
+                        "AGENTGRID_WORKER_JVM", jvmFlags, "AGENTGRID_WORKER_CDS_DIR", classArchiveDir.toString()));
+            }
             cmd.addAll(List.of("--control-plane", "127.0.0.1:" + planePort,
                     "--agent-types", String.join(",", commands.keySet()),
                     "--slots", Integer.toString(slots),
@@ -299,6 +321,7 @@ final class WorkerProcess implements AutoCloseable {
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
             // The plane's settings must not leak into the worker, nor the test JVM's AGENTGRID_* ones.
             pb.environment().keySet().removeIf(k -> k.startsWith("AGENTGRID_"));
+            pb.environment().putAll(launcherEnv);
             pb.environment().putAll(env);
             return new WorkerProcess(role, workerId, stateDir, log, pb.start());
         }
