@@ -11,8 +11,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Applies a status change to a stored task: checks it against the {@link TaskStateMachine},
- * writes the row, emits {@code task_status_change}, and has the agent type's status and the
- * project's completion recomputed once the transaction committed.
+ * writes the row, keeps the workers' held slots in step ({@link HeldSlots}), emits
+ * {@code task_status_change}, and has the agent type's status and the project's completion
+ * recomputed once the transaction committed.
  */
 @Singleton
 public class TaskTransitions {
@@ -23,11 +24,13 @@ public class TaskTransitions {
     private final DispatchSignal dispatch;
     private final WorkerCommands workers;
     private final dev.agentgrid.controlplane.hitl.HitlRequests hitl;
+    private final HeldSlots heldSlots;
 
     public TaskTransitions(AgentStatusService agents, ProjectCompletion completion,
             TaskDependencies dependencies, DispatchSignal dispatch, WorkerCommands workers,
-            dev.agentgrid.controlplane.hitl.HitlRequests hitl, TaskRows rows) {
+            dev.agentgrid.controlplane.hitl.HitlRequests hitl, TaskRows rows, HeldSlots heldSlots) {
         this.rows = rows;
+        this.heldSlots = heldSlots;
         this.hitl = hitl;
         this.agents = agents;
         this.completion = completion;
@@ -54,6 +57,7 @@ public class TaskTransitions {
             b.workerId(null).leaseExpiresAt(null).startedAt(null);
         }
         Task updated = rows.update(c, more.apply(b).build());
+        heldSlots.changed(c, task, updated);
         emitStatusChange(c, updated, task.status());
         if (to == TaskStatus.COMPLETED) {
             releaseDownstream(c, updated);
@@ -85,6 +89,7 @@ public class TaskTransitions {
         rows.updateAll(updated);
         List<Task> stored = updated;
         for (int i = 0; i < stored.size(); i++) {
+            heldSlots.changed(c, locked.get(i), stored.get(i));
             emitStatusChange(c, stored.get(i), locked.get(i).status());
         }
         return stored;

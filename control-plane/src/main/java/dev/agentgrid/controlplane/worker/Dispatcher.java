@@ -18,9 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.List;
@@ -58,13 +56,16 @@ public class Dispatcher {
     private final WorkerSettings settings;
     private final PlaneStats stats;
     private final TaskRows rows;
+    private final WorkerQueries workerQueries;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicInteger rotation = new AtomicInteger();
 
     public Dispatcher(Store store, JdbcOperations jdbc, WorkerSessions sessions, TaskTransitions transitions,
-            HandoffContexts handoffs, WorkerSettings settings, DispatchSignal signal, PlaneStats stats, TaskRows rows) {
+            HandoffContexts handoffs, WorkerSettings settings, DispatchSignal signal, PlaneStats stats, TaskRows rows,
+            WorkerQueries workerQueries) {
         this.stats = stats;
+        this.workerQueries = workerQueries;
         this.rows = rows;
         this.store = store;
         this.jdbc = jdbc;
@@ -144,7 +145,8 @@ public class Dispatcher {
      */
     Map<WorkerChannel, List<Assignment>> claim(List<WorkerChannel> workers) {
         return store.write(c -> {
-            Map<String, Integer> held = held(workers.stream().map(WorkerChannel::workerId).toList());
+            // Read without locks, to plan; checked again under the workers' locks below.
+            Map<String, Integer> held = workerQueries.usedSlots(workers.stream().map(WorkerChannel::workerId).toList());
             Map<String, List<Open>> byType = new HashMap<>();
             Map<String, Integer> freeByType = new TreeMap<>();
             for (WorkerChannel ch : workers) {
@@ -185,10 +187,16 @@ public class Dispatcher {
             // Tasks first (never waited for: one another dispatcher holds is left to it), then the
             // chosen workers' rows in id order.
             List<Task> locked = lockPending(owner.keySet(), c.now());
-            Set<String> current = lockCurrentSessions(plan.keySet());
+            // Free slots again under the workers' locks: an attempt may have been placed on one
+            // of them since the unlocked read (by a dispatcher of another replica it was connected
+            // to a moment ago).
+            Map<String, Integer> freeNow = lockCurrentSessions(plan.keySet());
             List<Task> chosen = new ArrayList<>(locked.size());
             for (Task t : locked) {
-                if (current.contains(owner.get(t.id()).workerId())) {
+                String worker = owner.get(t.id()).workerId();
+                Integer free = freeNow.get(worker);
+                if (free != null && free > 0) {
+                    freeNow.put(worker, free - 1);
                     chosen.add(t);
                 }
             }
@@ -282,51 +290,33 @@ public class Dispatcher {
         return out;
     }
 
-    /** Attempts each worker holds now (assigned, running or waiting for a human). */
-    private Map<String, Integer> held(List<String> workerIds) {
-        Map<String, Integer> out = new HashMap<>();
-        for (List<String> chunk : chunks(workerIds)) {
+    /**
+     * Locks the workers' rows (in id order); for those whose stored session is the channel's, their
+     * free slots now (the others are left out).
+     */
+    private Map<String, Integer> lockCurrentSessions(Collection<WorkerChannel> channels) {
+        Map<String, WorkerChannel> byId = new TreeMap<>();
+        channels.forEach(ch -> byId.put(ch.workerId(), ch));
+        Map<String, Integer> free = new HashMap<>();
+        for (List<String> chunk : chunks(List.copyOf(byId.keySet()))) {
             String in = "?,".repeat(chunk.size());
-            jdbc.prepareStatement("SELECT worker_id, COUNT(*) FROM tasks WHERE worker_id IN ("
-                    + in.substring(0, in.length() - 1) + ") AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')"
-                    + " GROUP BY worker_id", ps -> {
+            jdbc.prepareStatement("SELECT id, session_id, held_slots FROM workers WHERE id IN ("
+                    + in.substring(0, in.length() - 1) + ") ORDER BY id FOR UPDATE", ps -> {
                         for (int i = 0; i < chunk.size(); i++) {
                             ps.setString(i + 1, chunk.get(i));
                         }
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                out.put(rs.getString(1), rs.getInt(2));
-                            }
-                        }
-                        return null;
-                    });
-        }
-        return out;
-    }
-
-    /** Locks the workers' rows (in id order) and returns those whose stored session is the channel's. */
-    private Set<String> lockCurrentSessions(Collection<WorkerChannel> channels) {
-        Map<String, UUID> sessionsById = new TreeMap<>();
-        channels.forEach(ch -> sessionsById.put(ch.workerId(), ch.sessionId()));
-        Set<String> current = new HashSet<>();
-        for (List<String> chunk : chunks(List.copyOf(sessionsById.keySet()))) {
-            String in = "?,".repeat(chunk.size());
-            jdbc.prepareStatement("SELECT id, session_id FROM workers WHERE id IN (" + in.substring(0, in.length() - 1)
-                    + ") ORDER BY id FOR UPDATE", ps -> {
-                        for (int i = 0; i < chunk.size(); i++) {
-                            ps.setString(i + 1, chunk.get(i));
-                        }
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                if (sessionsById.get(rs.getString(1)).equals(rs.getObject(2, UUID.class))) {
-                                    current.add(rs.getString(1));
+                                WorkerChannel ch = byId.get(rs.getString(1));
+                                if (ch.sessionId().equals(rs.getObject(2, UUID.class))) {
+                                    free.put(ch.workerId(), ch.registration().slots() - rs.getInt(3));
                                 }
                             }
                         }
                         return null;
                     });
         }
-        return current;
+        return free;
     }
 
     private static List<List<String>> chunks(List<String> ids) {

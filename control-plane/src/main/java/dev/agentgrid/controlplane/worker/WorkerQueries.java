@@ -66,27 +66,30 @@ public class WorkerQueries {
         });
     }
 
-    /** Attempts each worker holds now (assigned, running or waiting for a human). */
+    /**
+     * Attempts each worker holds now (assigned, running or waiting for a human), as kept by
+     * {@link dev.agentgrid.controlplane.task.HeldSlots}; joins the caller's transaction if any.
+     */
     public Map<String, Integer> usedSlots(Collection<String> workerIds) {
         Map<String, Integer> out = new java.util.HashMap<>();
-        if (workerIds.isEmpty()) {
-            return out;
-        }
-        String in = "?,".repeat(workerIds.size());
-        return store.read(() -> jdbc.prepareStatement("SELECT worker_id, COUNT(*) FROM tasks WHERE worker_id IN ("
-                + in.substring(0, in.length() - 1) + ") AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')"
-                + " GROUP BY worker_id", ps -> {
-                    int i = 1;
-                    for (String id : workerIds) {
-                        ps.setString(i++, id);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.put(rs.getString(1), rs.getInt(2));
+        List<String> ids = List.copyOf(workerIds);
+        for (int from = 0; from < ids.size(); from += 1000) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+            String in = "?,".repeat(chunk.size());
+            store.read(() -> jdbc.prepareStatement("SELECT id, held_slots FROM workers WHERE id IN ("
+                    + in.substring(0, in.length() - 1) + ")", ps -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setString(i + 1, chunk.get(i));
                         }
-                    }
-                    return out;
-                }));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.put(rs.getString(1), rs.getInt(2));
+                            }
+                        }
+                        return null;
+                    }));
+        }
+        return out;
     }
 
     private static boolean matches(Worker w, String agentType, Map<String, String> labelSelector) {

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
@@ -48,6 +49,28 @@ public abstract class ControlPlaneTestBase {
         org.junit.jupiter.api.Assertions.assertEquals(expectedDatabase(), DatabaseProduct.of(store, jdbc),
                 "the test runs on the database it claims");
         client = new GrpcClient(server.getPort());
+    }
+
+    /**
+     * After every test: each worker's {@code held_slots} is the number of attempts it holds, as
+     * counted from the tasks (one statement, so one consistent view even while work goes on).
+     */
+    @AfterEach
+    void heldSlotsMatchTheTasks() {
+        List<String> wrong = store.read(() -> jdbc.prepareStatement("SELECT w.id, w.held_slots, (SELECT COUNT(*)"
+                + " FROM tasks t WHERE t.worker_id = w.id AND t.status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL'))"
+                + " FROM workers w", ps -> {
+                    List<String> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if (rs.getLong(2) != rs.getLong(3)) {
+                                out.add(rs.getString(1) + ": held_slots " + rs.getLong(2) + ", holds " + rs.getLong(3));
+                            }
+                        }
+                    }
+                    return out;
+                }));
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), wrong, "workers.held_slots out of step with the tasks");
     }
 
     @AfterAll

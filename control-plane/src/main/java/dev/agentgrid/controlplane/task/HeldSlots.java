@@ -1,0 +1,77 @@
+package dev.agentgrid.controlplane.task;
+
+import dev.agentgrid.controlplane.store.Changes;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Keeps {@code workers.held_slots}, the number of attempts a worker holds (its tasks ASSIGNED,
+ * RUNNING or WAITING_FOR_HITL), in step with the tasks: every status change records its effect
+ * here, and the net change per worker is written once, just before the transaction commits. So
+ * the dispatcher reads one number per worker instead of counting their tasks every round.
+ *
+ * <p>The rows are updated last and in worker id order, after the task rows the transaction
+ * locked, the order the dispatcher locks them in too.
+ */
+@Singleton
+public class HeldSlots {
+    private final JdbcOperations jdbc;
+
+    public HeldSlots(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Net changes of this transaction, by worker id (sorted: the rows are locked in this order). */
+    private static final class Delta {
+        final Map<String, Integer> byWorker = new TreeMap<>();
+    }
+
+    /** Whether a task in this state takes one of its worker's slots. */
+    public static boolean holdsSlot(Task t) {
+        return t.workerId() != null && (t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING
+                || t.status() == TaskStatus.WAITING_FOR_HITL);
+    }
+
+    /** Records that a task went from {@code before} to {@code after} in this transaction. */
+    public void changed(Changes c, Task before, Task after) {
+        boolean held = holdsSlot(before);
+        boolean holds = holdsSlot(after);
+        if (held && holds && before.workerId().equals(after.workerId())) {
+            return;
+        }
+        if (!held && !holds) {
+            return;
+        }
+        Delta delta = c.scoped(Delta.class);
+        if (delta == null) {
+            Delta created = new Delta();
+            c.scope(Delta.class, created);
+            c.beforeCommit(() -> write(created));
+            delta = created;
+        }
+        if (held) {
+            delta.byWorker.merge(before.workerId(), -1, Integer::sum);
+        }
+        if (holds) {
+            delta.byWorker.merge(after.workerId(), 1, Integer::sum);
+        }
+    }
+
+    private void write(Delta delta) {
+        delta.byWorker.values().removeIf(n -> n == 0);
+        if (delta.byWorker.isEmpty()) {
+            return;
+        }
+        jdbc.prepareStatement("UPDATE workers SET held_slots = held_slots + ? WHERE id = ?", ps -> {
+            for (var e : delta.byWorker.entrySet()) {
+                ps.setInt(1, e.getValue());
+                ps.setString(2, e.getKey());
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        });
+        delta.byWorker.clear();
+    }
+}
