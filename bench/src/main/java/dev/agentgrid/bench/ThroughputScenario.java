@@ -43,7 +43,7 @@ public final class ThroughputScenario implements Scenario {
         int inflight = options.integer("inflight", 4);
         Duration stall = options.duration("stall-timeout", Duration.ofSeconds(60));
         String db = options.string("db", "unknown");
-        int warmup = options.integer("warmup-tasks", 5_000);
+        int warmup = options.integer("warmup-tasks", 20_000);
         planeOptions = options;
         if (warmup > 0) {
             // The plane's JIT compiles its hot paths during the first thousands of tasks: a first,

@@ -1,8 +1,10 @@
 package dev.agentgrid.controlplane.task;
 
+import dev.agentgrid.controlplane.store.Changes;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Tells the dispatcher that work may be placeable now (a task became PENDING, a slot freed, a
@@ -11,6 +13,7 @@ import java.util.List;
 @Singleton
 public class DispatchSignal {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Changes>> placers = new CopyOnWriteArrayList<>();
 
     /** Registers a listener; it must return quickly. */
     public void onWake(Runnable listener) {
@@ -20,5 +23,19 @@ public class DispatchSignal {
     /** Wakes the listeners. */
     public void wake() {
         listeners.forEach(Runnable::run);
+    }
+
+    /** Registers what places tasks inside a caller's transaction. */
+    public void onPlaceNow(Consumer<Changes> placer) {
+        placers.add(placer);
+    }
+
+    /**
+     * Places what is placeable now inside the caller's transaction (which just created tasks), so
+     * a task for an idle worker is assigned in the transaction that created it instead of in a
+     * dispatch round after it.
+     */
+    public void placeNow(Changes c) {
+        placers.forEach(p -> p.accept(c));
     }
 }

@@ -41,10 +41,12 @@ public class TaskService {
     private final ProjectRepository projects;
     private final HitlRequests hitl;
     private final TaskTransitions transitions;
+    private final DispatchSignal dispatch;
 
     public TaskService(Store store, JdbcOperations jdbc, TaskRepository tasks, TaskDependencies dependencies,
-            ProjectRepository projects, HitlRequests hitl, TaskTransitions transitions) {
+            ProjectRepository projects, HitlRequests hitl, TaskTransitions transitions, DispatchSignal dispatch) {
         this.store = store;
+        this.dispatch = dispatch;
         this.jdbc = jdbc;
         this.tasks = tasks;
         this.dependencies = dependencies;
@@ -208,6 +210,10 @@ public class TaskService {
             if (t.status() == TaskStatus.WAITING_FOR_HITL) {
                 hitl.openGate(c, t);
             }
+        }
+        if (created.stream().anyMatch(t -> t.status() == TaskStatus.PENDING && t.unfinishedDeps() == 0)) {
+            // Returned and announced as created (PENDING); an assignment follows in the same commit.
+            dispatch.placeNow(c);
         }
         return created;
     }

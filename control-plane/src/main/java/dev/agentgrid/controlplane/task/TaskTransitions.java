@@ -158,8 +158,9 @@ public class TaskTransitions {
         if (task.status().isTerminal()) {
             completion.checkAfterCommit(c, task.projectId());
         }
-        // A pending task may be placeable; a finished one may have freed a worker's slot.
-        if (task.status() == TaskStatus.PENDING || task.status().isTerminal()) {
+        // A pending task may be placeable; a finished one may have freed a worker's slot. (A new
+        // task was offered to the workers in its own transaction: DispatchSignal#placeNow.)
+        if ((task.status() == TaskStatus.PENDING && previous != null) || task.status().isTerminal()) {
             c.afterCommit(dispatch::wake);
         }
     }

@@ -2,6 +2,7 @@ package dev.agentgrid.controlplane.worker;
 
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.stats.PlaneStats;
+import dev.agentgrid.controlplane.store.Changes;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.DispatchSignal;
 import dev.agentgrid.controlplane.task.Task;
@@ -79,6 +80,7 @@ public class Dispatcher {
             return t;
         });
         signal.onWake(this::wake);
+        signal.onPlaceNow(this::placeNow);
         executor.scheduleWithFixedDelay(this::wake, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -95,33 +97,66 @@ public class Dispatcher {
 
     private void round() {
         scheduled.set(false);
+        List<WorkerChannel> workers = placeable();
+        if (workers.isEmpty()) {
+            return;
+        }
+        try {
+            long start = System.nanoTime();
+            Map<WorkerChannel, List<Assignment>> claimed = claim(workers);
+            stats.latency(PlaneStats.DISPATCH_CLAIM).recordSince(start);
+            if (deliver(claimed) >= MAX_CANDIDATES / OVERFETCH) {
+                wake(); // a full round: there may be more to place
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("dispatch round failed", e);
+        }
+    }
+
+    /**
+     * A round inside the transaction that just created tasks: an idle worker gets one without
+     * waiting for that transaction's commit, a wake-up and a round of its own. The same claim as
+     * a round, so the tasks placed are the ones a round would have placed, in the same order; what
+     * it leaves is placed when a slot frees or a worker connects (both wake the dispatcher), or by
+     * the periodic round.
+     */
+    private void placeNow(Changes c) {
+        List<WorkerChannel> workers = placeable();
+        if (!workers.isEmpty()) {
+            Map<WorkerChannel, List<Assignment>> claimed = claim(c, workers);
+            if (!claimed.isEmpty()) {
+                c.afterCommit(() -> {
+                    if (deliver(claimed) >= MAX_CANDIDATES / OVERFETCH) {
+                        wake(); // a full round: there may be more to place
+                    }
+                });
+            }
+        }
+    }
+
+    /** This replica's workers that take work, in a rotated order so that equal workers share the load. */
+    private List<WorkerChannel> placeable() {
         List<WorkerChannel> workers = new ArrayList<>();
         for (WorkerChannel ch : sessions.all()) {
             if (!ch.isDraining() && sessions.isCurrent(ch) && !ch.registration().agentTypes().isEmpty()) {
                 workers.add(ch);
             }
         }
-        if (workers.isEmpty()) {
-            return;
+        if (!workers.isEmpty()) {
+            Collections.rotate(workers, -Math.floorMod(rotation.getAndIncrement(), workers.size()));
         }
-        // Rotate the order workers are offered tasks in, so that equal workers share the load.
-        Collections.rotate(workers, -Math.floorMod(rotation.getAndIncrement(), workers.size()));
-        try {
-            long start = System.nanoTime();
-            Map<WorkerChannel, List<Assignment>> claimed = claim(workers);
-            stats.latency(PlaneStats.DISPATCH_CLAIM).recordSince(start);
-            int n = 0;
-            for (var e : claimed.entrySet()) {
-                n += e.getValue().size();
-                e.getValue().forEach(e.getKey()::assign);
-            }
-            stats.count(PlaneStats.TASKS_ASSIGNED, n);
-            if (n >= MAX_CANDIDATES / OVERFETCH) {
-                wake(); // a full round: there may be more to place
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("dispatch round failed", e);
+        return workers;
+    }
+
+    /** Sends committed assignments to their workers; how many. */
+    private int deliver(Map<WorkerChannel, List<Assignment>> claimed) {
+        int n = 0;
+        for (var e : claimed.entrySet()) {
+            n += e.getValue().size();
+            e.getValue().forEach(e.getKey()::assign);
         }
+        stats.count(PlaneStats.TASKS_ASSIGNED, n);
+        return n;
     }
 
     /** A connected worker with free slots, while a round fills them. */
@@ -144,76 +179,78 @@ public class Dispatcher {
      * tasks first, never waited for; worker rows after, in id order.
      */
     Map<WorkerChannel, List<Assignment>> claim(List<WorkerChannel> workers) {
-        return store.write(c -> {
-            // Read without locks, to plan; checked again under the workers' locks below.
-            Map<String, Integer> held = workerQueries.usedSlots(workers.stream().map(WorkerChannel::workerId).toList());
-            Map<String, List<Open>> byType = new HashMap<>();
-            Map<String, Integer> freeByType = new TreeMap<>();
-            for (WorkerChannel ch : workers) {
-                int free = ch.registration().slots() - held.getOrDefault(ch.workerId(), 0);
-                if (free > 0) {
-                    Open o = new Open(ch, free);
-                    for (String type : ch.registration().agentTypes()) {
-                        byType.computeIfAbsent(type, k -> new ArrayList<>()).add(o);
-                        freeByType.merge(type, free, Integer::sum);
-                    }
+        return store.write(c -> claim(c, workers));
+    }
+
+    private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers) {
+        // Read without locks, to plan; checked again under the workers' locks below.
+        Map<String, Integer> held = workerQueries.usedSlots(workers.stream().map(WorkerChannel::workerId).toList());
+        Map<String, List<Open>> byType = new HashMap<>();
+        Map<String, Integer> freeByType = new TreeMap<>();
+        for (WorkerChannel ch : workers) {
+            int free = ch.registration().slots() - held.getOrDefault(ch.workerId(), 0);
+            if (free > 0) {
+                Open o = new Open(ch, free);
+                for (String type : ch.registration().agentTypes()) {
+                    byType.computeIfAbsent(type, k -> new ArrayList<>()).add(o);
+                    freeByType.merge(type, free, Integer::sum);
                 }
             }
-            if (freeByType.isEmpty()) {
-                return Map.<WorkerChannel, List<Assignment>>of();
-            }
-            Map<WorkerChannel, List<Candidate>> plan = new LinkedHashMap<>();
-            Map<String, Integer> cursors = new HashMap<>();
-            for (Candidate t : candidates(freeByType, c.now())) {
-                List<Open> open = byType.get(t.agentType());
-                Map<String, String> selector = Json.parseStringMap(t.labelSelectorJson());
-                int from = cursors.getOrDefault(t.agentType(), 0);
-                for (int i = 0; i < open.size(); i++) {
-                    int k = (from + i) % open.size();
-                    Open o = open.get(k);
-                    if (o.free > 0 && matches(selector, o.channel.registration().labels())) {
-                        o.free--;
-                        plan.computeIfAbsent(o.channel, ch -> new ArrayList<>()).add(t);
-                        cursors.put(t.agentType(), k + 1);
-                        break;
-                    }
+        }
+        if (freeByType.isEmpty()) {
+            return Map.of();
+        }
+        Map<WorkerChannel, List<Candidate>> plan = new LinkedHashMap<>();
+        Map<String, Integer> cursors = new HashMap<>();
+        for (Candidate t : candidates(freeByType, c.now())) {
+            List<Open> open = byType.get(t.agentType());
+            Map<String, String> selector = Json.parseStringMap(t.labelSelectorJson());
+            int from = cursors.getOrDefault(t.agentType(), 0);
+            for (int i = 0; i < open.size(); i++) {
+                int k = (from + i) % open.size();
+                Open o = open.get(k);
+                if (o.free > 0 && matches(selector, o.channel.registration().labels())) {
+                    o.free--;
+                    plan.computeIfAbsent(o.channel, ch -> new ArrayList<>()).add(t);
+                    cursors.put(t.agentType(), k + 1);
+                    break;
                 }
             }
-            if (plan.isEmpty()) {
-                return Map.<WorkerChannel, List<Assignment>>of();
+        }
+        if (plan.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, WorkerChannel> owner = new HashMap<>();
+        plan.forEach((ch, tasks) -> tasks.forEach(t -> owner.put(t.id(), ch)));
+        // Tasks first (never waited for: one another dispatcher holds is left to it), then the
+        // chosen workers' rows in id order.
+        List<Task> locked = lockPending(owner.keySet(), c.now());
+        // Free slots again under the workers' locks: an attempt may have been placed on one
+        // of them since the unlocked read (by a dispatcher of another replica it was connected
+        // to a moment ago).
+        Map<String, Integer> freeNow = lockCurrentSessions(plan.keySet());
+        List<Task> chosen = new ArrayList<>(locked.size());
+        for (Task t : locked) {
+            String worker = owner.get(t.id()).workerId();
+            Integer free = freeNow.get(worker);
+            if (free != null && free > 0) {
+                freeNow.put(worker, free - 1);
+                chosen.add(t);
             }
-            Map<UUID, WorkerChannel> owner = new HashMap<>();
-            plan.forEach((ch, tasks) -> tasks.forEach(t -> owner.put(t.id(), ch)));
-            // Tasks first (never waited for: one another dispatcher holds is left to it), then the
-            // chosen workers' rows in id order.
-            List<Task> locked = lockPending(owner.keySet(), c.now());
-            // Free slots again under the workers' locks: an attempt may have been placed on one
-            // of them since the unlocked read (by a dispatcher of another replica it was connected
-            // to a moment ago).
-            Map<String, Integer> freeNow = lockCurrentSessions(plan.keySet());
-            List<Task> chosen = new ArrayList<>(locked.size());
-            for (Task t : locked) {
-                String worker = owner.get(t.id()).workerId();
-                Integer free = freeNow.get(worker);
-                if (free != null && free > 0) {
-                    freeNow.put(worker, free - 1);
-                    chosen.add(t);
-                }
-            }
-            if (chosen.size() < owner.size()) {
-                c.afterCommit(this::wake); // some were taken meanwhile: their slots stay free for another round
-            }
-            List<Task> assigned = transitions.applyAll(c, chosen, TaskStatus.ASSIGNED,
-                    t -> "assigned to " + owner.get(t.id()).workerId(),
-                    (t, b) -> b.workerId(owner.get(t.id()).workerId()).leaseExpiresAt(c.now().plus(settings.lease())));
-            Map<UUID, List<Handoff>> handoffsByTask = handoffs.forTasks(assigned);
-            Map<WorkerChannel, List<Assignment>> out = new LinkedHashMap<>();
-            for (Task a : assigned) {
-                out.computeIfAbsent(owner.get(a.id()), ch -> new ArrayList<>()).add(new Assignment(a,
-                        handoffsByTask.get(a.id()), c.now().plus(Duration.ofMillis(a.timeoutMs()))));
-            }
-            return out;
-        });
+        }
+        if (chosen.size() < owner.size()) {
+            c.afterCommit(this::wake); // some were taken meanwhile: their slots stay free for another round
+        }
+        List<Task> assigned = transitions.applyAll(c, chosen, TaskStatus.ASSIGNED,
+                t -> "assigned to " + owner.get(t.id()).workerId(),
+                (t, b) -> b.workerId(owner.get(t.id()).workerId()).leaseExpiresAt(c.now().plus(settings.lease())));
+        Map<UUID, List<Handoff>> handoffsByTask = handoffs.forTasks(assigned);
+        Map<WorkerChannel, List<Assignment>> out = new LinkedHashMap<>();
+        for (Task a : assigned) {
+            out.computeIfAbsent(owner.get(a.id()), ch -> new ArrayList<>()).add(new Assignment(a,
+                    handoffsByTask.get(a.id()), c.now().plus(Duration.ofMillis(a.timeoutMs()))));
+        }
+        return out;
     }
 
     /** A pending task as matching needs it; its whole row is read when it is locked. */

@@ -261,6 +261,31 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void aTaskCreatedWhileAWorkerIsIdleIsAssignedInTheTransactionThatCreatedIt() throws Exception {
+        String agent = unique("idle");
+        String project = project();
+        try (WorkerDriver w = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(unique("w"), 1, agent).build());
+            Task created = createTask(project, spec(agent));
+            assertEquals(TaskStatus.TASK_STATUS_PENDING, created.getStatus(), "the reply is the task as created");
+            assertEquals(created.getId(), w.next(ConnectResponse::hasAssignTask).getAssignTask().getTaskId());
+            List<dev.agentgrid.proto.v1.Event> changes = client.events.listEvents(
+                    dev.agentgrid.proto.v1.ListEventsRequest.newBuilder().setTaskId(created.getId())
+                            .addEventTypes("task_status_change").setPageSize(10).build()).getEventsList();
+            assertEquals(List.of("pending", "assigned"), changes.stream()
+                    .map(e -> e.getData().getFieldsMap().get("status").getStringValue()).toList());
+            // One transaction: one timestamp, and no other event between the two.
+            assertEquals(changes.get(0).getTimestamp(), changes.get(1).getTimestamp());
+            assertEquals(changes.get(0).getSeq() + 1, changes.get(1).getSeq());
+
+            // With the slot taken, the next task waits for it, then goes to the same worker.
+            Task next = createTask(project, spec(agent));
+            assertEquals(TaskStatus.TASK_STATUS_PENDING, task(next.getId()).getStatus());
+            assertTrue(w.received.poll(500, TimeUnit.MILLISECONDS) == null, "no second assignment with 1 slot");
+        }
+    }
+
+    @Test
     void aTaskForAnAgentTypeNoWorkerServesStaysPending() throws Exception {
         Task lonely = createTask(project(), spec(unique("nobody")));
         try (WorkerDriver w = new WorkerDriver(client.channel)) {
