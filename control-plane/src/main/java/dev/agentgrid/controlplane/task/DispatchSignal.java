@@ -4,7 +4,7 @@ import dev.agentgrid.controlplane.store.Changes;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Tells the dispatcher that work may be placeable now (a task became PENDING, a slot freed, a
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 @Singleton
 public class DispatchSignal {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<Changes>> placers = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<Changes, List<Task>>> placers = new CopyOnWriteArrayList<>();
 
     /** Registers a listener; it must return quickly. */
     public void onWake(Runnable listener) {
@@ -26,16 +26,16 @@ public class DispatchSignal {
     }
 
     /** Registers what places tasks inside a caller's transaction. */
-    public void onPlaceNow(Consumer<Changes> placer) {
+    public void onPlaceNow(BiConsumer<Changes, List<Task>> placer) {
         placers.add(placer);
     }
 
     /**
-     * Places what is placeable now inside the caller's transaction (which just created tasks), so
-     * a task for an idle worker is assigned in the transaction that created it instead of in a
-     * dispatch round after it.
+     * Places what is placeable now inside the caller's transaction, which just created the
+     * placeable tasks {@code created}, so a task for an idle worker is assigned in the
+     * transaction that created it instead of in a dispatch round after it.
      */
-    public void placeNow(Changes c) {
-        placers.forEach(p -> p.accept(c));
+    public void placeNow(Changes c, List<Task> created) {
+        placers.forEach(p -> p.accept(c, created));
     }
 }

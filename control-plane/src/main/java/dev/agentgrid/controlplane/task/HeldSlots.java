@@ -7,13 +7,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Keeps {@code workers.held_slots}, the number of attempts a worker holds (its tasks ASSIGNED,
+ * Keeps {@code worker_slots.held}, the number of attempts a worker holds (its tasks ASSIGNED,
  * RUNNING or WAITING_FOR_HITL), in step with the tasks: every status change records its effect
  * here, and the net change per worker is written once, just before the transaction commits. So
  * the dispatcher reads one number per worker instead of counting their tasks every round.
  *
  * <p>The rows are updated last and in worker id order, after the task rows the transaction
- * locked, the order the dispatcher locks them in too.
+ * locked, the order the dispatcher locks them in too. Heartbeats never touch them (they update
+ * {@code workers}), so this accounting never queues behind a heartbeat batch.
  */
 @Singleton
 public class HeldSlots {
@@ -64,7 +65,7 @@ public class HeldSlots {
         if (delta.byWorker.isEmpty()) {
             return;
         }
-        jdbc.prepareStatement("UPDATE workers SET held_slots = held_slots + ? WHERE id = ?", ps -> {
+        jdbc.prepareStatement("UPDATE worker_slots SET held = held + ? WHERE worker_id = ?", ps -> {
             for (var e : delta.byWorker.entrySet()) {
                 ps.setInt(1, e.getValue());
                 ps.setString(2, e.getKey());

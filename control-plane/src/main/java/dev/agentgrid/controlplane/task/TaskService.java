@@ -211,9 +211,11 @@ public class TaskService {
                 hitl.openGate(c, t);
             }
         }
-        if (created.stream().anyMatch(t -> t.status() == TaskStatus.PENDING && t.unfinishedDeps() == 0)) {
-            // Returned and announced as created (PENDING); an assignment follows in the same commit.
-            dispatch.placeNow(c);
+        List<Task> placeable = created.stream()
+                .filter(t -> t.status() == TaskStatus.PENDING && t.unfinishedDeps() == 0).toList();
+        if (!placeable.isEmpty()) {
+            // Returned and announced as created (PENDING); an assignment may follow in the same commit.
+            dispatch.placeNow(c, placeable);
         }
         return created;
     }

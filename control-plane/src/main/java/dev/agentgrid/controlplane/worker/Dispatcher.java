@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -46,6 +48,10 @@ public class Dispatcher {
     private static final int OVERFETCH = 8;
     /** Most tasks one round reads, so one transaction stays short. */
     private static final int MAX_CANDIDATES = 4096;
+    /** Above this many workers a round first checks that anything is placeable (see {@link #claim}). */
+    private static final int PROBE_ABOVE_WORKERS = 1000;
+    /** Most workers a creating transaction offers its new tasks to (see {@link #placeNow}). */
+    private static final int PLACE_NOW_WORKERS = 64;
     /** Agent types whose candidates one statement reads (two parameters each). */
     private static final int TYPES_PER_QUERY = 100;
 
@@ -116,22 +122,34 @@ public class Dispatcher {
     /**
      * A round inside the transaction that just created tasks: an idle worker gets one without
      * waiting for that transaction's commit, a wake-up and a round of its own. The same claim as
-     * a round, so the tasks placed are the ones a round would have placed, in the same order; what
-     * it leaves is placed when a slot frees or a worker connects (both wake the dispatcher), or by
-     * the periodic round.
+     * a round, so the tasks placed are the ones a round would have placed, in the same order. It
+     * offers them to at most {@link #PLACE_NOW_WORKERS} workers serving their agent types (the
+     * creating transaction holds its project's lock meanwhile: with ten thousand workers, reading
+     * every worker's slots per create queued the creates until they starved the connection pool);
+     * if it placed fewer than were created, a round follows.
      */
-    private void placeNow(Changes c) {
-        List<WorkerChannel> workers = placeable();
-        if (!workers.isEmpty()) {
-            Map<WorkerChannel, List<Assignment>> claimed = claim(c, workers);
-            if (!claimed.isEmpty()) {
-                c.afterCommit(() -> {
-                    if (deliver(claimed) >= MAX_CANDIDATES / OVERFETCH) {
-                        wake(); // a full round: there may be more to place
-                    }
-                });
+    private void placeNow(Changes c, Collection<Task> created) {
+        Set<String> types = new HashSet<>();
+        created.forEach(t -> types.add(t.agentType()));
+        List<WorkerChannel> workers = new ArrayList<>();
+        for (WorkerChannel ch : placeable()) {
+            if (workers.size() == PLACE_NOW_WORKERS) {
+                break;
+            }
+            if (ch.registration().agentTypes().stream().anyMatch(types::contains)) {
+                workers.add(ch);
             }
         }
+        Map<WorkerChannel, List<Assignment>> claimed = workers.isEmpty() ? Map.of() : claim(c, workers);
+        Set<UUID> placed = new HashSet<>();
+        claimed.values().forEach(list -> list.forEach(a -> placed.add(a.task().id())));
+        boolean allPlaced = created.stream().allMatch(t -> placed.contains(t.id()));
+        c.afterCommit(() -> {
+            deliver(claimed);
+            if (!allPlaced) {
+                wake();
+            }
+        });
     }
 
     /** This replica's workers that take work, in a rotated order so that equal workers share the load. */
@@ -174,15 +192,24 @@ public class Dispatcher {
      * Claims matching tasks for every worker with free slots in one transaction: candidates are
      * read without locks and matched to workers in memory; only the chosen tasks are then locked
      * with {@code FOR UPDATE SKIP LOCKED} and checked again (so two dispatchers, here or in another
-     * replica, never take the same task), and then the chosen workers' rows are locked and their
-     * sessions checked (so a worker that reconnected elsewhere gets nothing from here). Locks:
-     * tasks first, never waited for; worker rows after, in id order.
+     * replica, never take the same task), and then the chosen workers' slot rows are locked and
+     * their sessions checked (so a worker that reconnected elsewhere gets nothing from here).
+     * Locks: tasks first, never waited for; worker slot rows after, in id order.
      */
     Map<WorkerChannel, List<Assignment>> claim(List<WorkerChannel> workers) {
         return store.write(c -> claim(c, workers));
     }
 
     private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers) {
+        if (workers.size() > PROBE_ABOVE_WORKERS) {
+            // Reading every worker's slots costs a statement per thousand workers; most rounds
+            // (one per finished task) find nothing to place, which one indexed read tells first.
+            Map<String, Integer> oneOfEach = new TreeMap<>();
+            workers.forEach(ch -> ch.registration().agentTypes().forEach(t -> oneOfEach.put(t, 1)));
+            if (candidates(oneOfEach, c.now()).isEmpty()) {
+                return Map.of();
+            }
+        }
         // Read without locks, to plan; checked again under the workers' locks below.
         Map<String, Integer> held = workerQueries.usedSlots(workers.stream().map(WorkerChannel::workerId).toList());
         Map<String, List<Open>> byType = new HashMap<>();
@@ -223,7 +250,7 @@ public class Dispatcher {
         Map<UUID, WorkerChannel> owner = new HashMap<>();
         plan.forEach((ch, tasks) -> tasks.forEach(t -> owner.put(t.id(), ch)));
         // Tasks first (never waited for: one another dispatcher holds is left to it), then the
-        // chosen workers' rows in id order.
+        // chosen workers' slot rows in id order.
         List<Task> locked = lockPending(owner.keySet(), c.now());
         // Free slots again under the workers' locks: an attempt may have been placed on one
         // of them since the unlocked read (by a dispatcher of another replica it was connected
@@ -328,32 +355,49 @@ public class Dispatcher {
     }
 
     /**
-     * Locks the workers' rows (in id order); for those whose stored session is the channel's, their
-     * free slots now (the others are left out).
+     * Locks the workers' slot rows (in id order); for those whose stored session is the channel's,
+     * their free slots now (the others are left out). The slot row, not the worker row, is the lock:
+     * a change of session (connect, drain, offline) takes it too, so the session read after it is
+     * current, and heartbeats, which update the worker rows all the time, never wait for a round.
      */
     private Map<String, Integer> lockCurrentSessions(Collection<WorkerChannel> channels) {
         Map<String, WorkerChannel> byId = new TreeMap<>();
         channels.forEach(ch -> byId.put(ch.workerId(), ch));
+        Map<String, Integer> held = new HashMap<>();
         Map<String, Integer> free = new HashMap<>();
         for (List<String> chunk : chunks(List.copyOf(byId.keySet()))) {
             String in = "?,".repeat(chunk.size());
-            jdbc.prepareStatement("SELECT id, session_id, held_slots FROM workers WHERE id IN ("
-                    + in.substring(0, in.length() - 1) + ") ORDER BY id FOR UPDATE", ps -> {
-                        for (int i = 0; i < chunk.size(); i++) {
-                            ps.setString(i + 1, chunk.get(i));
-                        }
+            String ids = in.substring(0, in.length() - 1);
+            jdbc.prepareStatement("SELECT worker_id, held FROM worker_slots WHERE worker_id IN (" + ids
+                    + ") ORDER BY worker_id FOR UPDATE", ps -> {
+                        bind(ps, chunk);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                WorkerChannel ch = byId.get(rs.getString(1));
-                                if (ch.sessionId().equals(rs.getObject(2, UUID.class))) {
-                                    free.put(ch.workerId(), ch.registration().slots() - rs.getInt(3));
-                                }
+                                held.put(rs.getString(1), rs.getInt(2));
                             }
                         }
                         return null;
                     });
+            jdbc.prepareStatement("SELECT id, session_id FROM workers WHERE id IN (" + ids + ")", ps -> {
+                bind(ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        WorkerChannel ch = byId.get(rs.getString(1));
+                        if (held.containsKey(ch.workerId()) && ch.sessionId().equals(rs.getObject(2, UUID.class))) {
+                            free.put(ch.workerId(), ch.registration().slots() - held.get(ch.workerId()));
+                        }
+                    }
+                }
+                return null;
+            });
         }
         return free;
+    }
+
+    private static void bind(java.sql.PreparedStatement ps, List<String> values) throws java.sql.SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            ps.setString(i + 1, values.get(i));
+        }
     }
 
     private static List<List<String>> chunks(List<String> ids) {

@@ -76,7 +76,7 @@ public class WorkerQueries {
         for (int from = 0; from < ids.size(); from += 1000) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
             String in = "?,".repeat(chunk.size());
-            store.read(() -> jdbc.prepareStatement("SELECT id, held_slots FROM workers WHERE id IN ("
+            store.read(() -> jdbc.prepareStatement("SELECT worker_id, held FROM worker_slots WHERE worker_id IN ("
                     + in.substring(0, in.length() - 1) + ")", ps -> {
                         for (int i = 0; i < chunk.size(); i++) {
                             ps.setString(i + 1, chunk.get(i));

@@ -51,6 +51,14 @@ public class WorkerRegistry {
                     r.inventoryJson(), before == null ? null : before.metricsJson(), sessionId,
                     before == null ? c.now() : before.createdAt(), c.now(), c.now(), c.now());
             Worker saved = before == null ? workers.save(w) : workers.update(w);
+            if (before == null) {
+                jdbc.prepareStatement("INSERT INTO worker_slots (worker_id, held) VALUES (?, 0)", ps -> {
+                    ps.setString(1, r.workerId());
+                    return ps.executeUpdate();
+                });
+            } else {
+                lockSlots(r.workerId());
+            }
             emitStatus(c, saved, before == null ? null : before.status(), "connected");
             return saved;
         }
@@ -236,6 +244,7 @@ public class WorkerRegistry {
             if (w == null || !Objects.equals(sessionId, w.sessionId()) || w.status() == status) {
                 return null;
             }
+            lockSlots(workerId);
             Worker changed = workers.update(new Worker(w.id(), w.name(), w.hostname(), w.version(), w.labelsJson(),
                     w.agentTypesJson(), w.slots(), status, w.inventoryJson(), w.metricsJson(),
                     status == WorkerStatus.OFFLINE ? null : w.sessionId(), w.createdAt(), w.connectedAt(),
@@ -252,11 +261,24 @@ public class WorkerRegistry {
             if (w == null || w.status() == WorkerStatus.OFFLINE) {
                 return null;
             }
+            lockSlots(workerId);
             Worker lost = workers.update(new Worker(w.id(), w.name(), w.hostname(), w.version(), w.labelsJson(),
                     w.agentTypesJson(), w.slots(), WorkerStatus.OFFLINE, w.inventoryJson(), w.metricsJson(), null,
                     w.createdAt(), w.connectedAt(), w.lastHeartbeatAt(), c.now()));
             emitStatus(c, lost, w.status(), reason);
             return null;
+        });
+    }
+
+    /**
+     * Takes the worker's slot row lock until the transaction ends: the dispatcher holds it while
+     * it checks a worker's session and places work on it, so a session change waits for a round
+     * in progress and a round started after it sees the new session.
+     */
+    private void lockSlots(String workerId) {
+        jdbc.prepareStatement("UPDATE worker_slots SET held = held WHERE worker_id = ?", ps -> {
+            ps.setString(1, workerId);
+            return ps.executeUpdate();
         });
     }
 

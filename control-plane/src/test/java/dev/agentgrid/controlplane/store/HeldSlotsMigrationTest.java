@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The migration that adds {@code workers.held_slots} counts what each worker already holds, so a
- * plane upgraded with attempts in flight never places more than a worker's slots.
+ * The migration that adds {@code worker_slots} counts what each worker already holds, so a plane
+ * upgraded with attempts in flight never places more than a worker's slots.
  */
 class HeldSlotsMigrationTest {
 
@@ -71,7 +71,7 @@ class HeldSlotsMigrationTest {
         Map<String, Integer> held = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(url, user, password);
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, held_slots FROM workers")) {
+                ResultSet rs = s.executeQuery("SELECT worker_id, held FROM worker_slots")) {
             while (rs.next()) {
                 held.put(rs.getString(1), rs.getInt(2));
             }

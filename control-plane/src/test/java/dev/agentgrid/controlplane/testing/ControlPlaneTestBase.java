@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ControlPlaneTestBase {
     private static final List<String> TABLES = List.of("projects", "tasks", "task_dependencies", "context_artifacts",
-            "hitl_requests", "event_log", "workers", "worker_metrics", "agent_statuses", "agent_status_history",
+            "hitl_requests", "event_log", "workers", "worker_slots", "worker_metrics", "agent_statuses", "agent_status_history",
             "task_messages");
 
     @Inject
@@ -52,25 +52,26 @@ public abstract class ControlPlaneTestBase {
     }
 
     /**
-     * After every test: each worker's {@code held_slots} is the number of attempts it holds, as
-     * counted from the tasks (one statement, so one consistent view even while work goes on).
+     * After every test: each worker has a slot row whose {@code held} is the number of attempts it
+     * holds, as counted from the tasks (one statement, so one consistent view even while work goes on).
      */
     @AfterEach
     void heldSlotsMatchTheTasks() {
-        List<String> wrong = store.read(() -> jdbc.prepareStatement("SELECT w.id, w.held_slots, (SELECT COUNT(*)"
+        List<String> wrong = store.read(() -> jdbc.prepareStatement("SELECT w.id, s.held, (SELECT COUNT(*)"
                 + " FROM tasks t WHERE t.worker_id = w.id AND t.status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL'))"
-                + " FROM workers w", ps -> {
+                + " FROM workers w LEFT JOIN worker_slots s ON s.worker_id = w.id", ps -> {
                     List<String> out = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            if (rs.getLong(2) != rs.getLong(3)) {
-                                out.add(rs.getString(1) + ": held_slots " + rs.getLong(2) + ", holds " + rs.getLong(3));
+                            Object held = rs.getObject(2);
+                            if (held == null || ((Number) held).longValue() != rs.getLong(3)) {
+                                out.add(rs.getString(1) + ": held " + held + ", holds " + rs.getLong(3));
                             }
                         }
                     }
                     return out;
                 }));
-        org.junit.jupiter.api.Assertions.assertEquals(List.of(), wrong, "workers.held_slots out of step with the tasks");
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), wrong, "worker_slots out of step with the tasks");
     }
 
     @AfterAll
