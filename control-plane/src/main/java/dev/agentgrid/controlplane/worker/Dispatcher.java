@@ -378,6 +378,9 @@ public class Dispatcher {
                         }
                         return null;
                     });
+            // A statement of its own, after the lock: in one statement the session would be read
+            // from the snapshot taken before waiting for the lock, missing a session change that
+            // committed meanwhile.
             jdbc.prepareStatement("SELECT id, session_id FROM workers WHERE id IN (" + ids + ")", ps -> {
                 bind(ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
