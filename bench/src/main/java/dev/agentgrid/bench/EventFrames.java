@@ -11,6 +11,7 @@ import java.time.LocalDate;
  */
 final class EventFrames {
     private static final String TYPE = "\"event_type\":\"";
+    private static final String PROJECT = "\"project_id\":\"";
     private static final String SEQ = "\"seq\":";
     private static final String TIMESTAMP = "\"timestamp\":\"";
 
@@ -19,17 +20,27 @@ final class EventFrames {
 
     /** Whether the frame's {@code event_type} is {@code type}. */
     static boolean isType(CharSequence frame, String type) {
-        int i = indexOf(frame, TYPE, 0);
-        if (i < 0 || i + TYPE.length() + type.length() >= frame.length()) {
+        return stringFieldIs(frame, TYPE, type);
+    }
+
+    /** Whether the frame's {@code project_id} is {@code projectId}. */
+    static boolean isProject(CharSequence frame, String projectId) {
+        return stringFieldIs(frame, PROJECT, projectId);
+    }
+
+    /** Whether the first {@code "key":"} (given with its opening quote) is followed by exactly {@code value}. */
+    private static boolean stringFieldIs(CharSequence frame, String keyAndQuote, String value) {
+        int i = indexOf(frame, keyAndQuote, 0);
+        if (i < 0 || i + keyAndQuote.length() + value.length() >= frame.length()) {
             return false;
         }
-        int start = i + TYPE.length();
-        for (int k = 0; k < type.length(); k++) {
-            if (frame.charAt(start + k) != type.charAt(k)) {
+        int start = i + keyAndQuote.length();
+        for (int k = 0; k < value.length(); k++) {
+            if (frame.charAt(start + k) != value.charAt(k)) {
                 return false;
             }
         }
-        return frame.charAt(start + type.length()) == '"';
+        return frame.charAt(start + value.length()) == '"';
     }
 
     /** The frame's {@code seq}, or -1 if absent or null. */

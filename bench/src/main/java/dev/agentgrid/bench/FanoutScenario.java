@@ -76,6 +76,7 @@ public final class FanoutScenario implements Scenario {
             String projectId = ProjectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .createProject(CreateProjectRequest.newBuilder().setName("bench fanout").build())
                     .getProject().getId();
+            tally.countProject(projectId);
             report.note("fanout: %d events/s for %s (project %s, latency sampled 1 in %d)", rate, duration, projectId,
                     tally.sampleEvery);
             long self = ProcessHandle.current().pid();

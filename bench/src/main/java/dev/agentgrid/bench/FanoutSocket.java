@@ -41,7 +41,8 @@ final class FanoutSocket implements WebSocket.Listener {
             frame = partial.append(data).toString();
             partial.setLength(0);
         }
-        if (EventFrames.isType(frame, tally.eventType())) {
+        String project = tally.projectId();
+        if (project != null && EventFrames.isType(frame, tally.eventType()) && EventFrames.isProject(frame, project)) {
             long seq = EventFrames.seq(frame);
             boolean duplicate = seq >= 0 && seq <= lastSeq;
             lastSeq = Math.max(lastSeq, seq);

@@ -20,6 +20,9 @@ final class FanoutTally {
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder unreadable = new LongAdder();
     private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+    // Set once the run's project exists: the sockets are in the global room, and events of other
+    // projects (another run's backlog still leaving the bridge) must not count.
+    private volatile String projectId;
 
     FanoutTally(String eventType, int sampleEvery) {
         this.eventType = eventType;
@@ -29,6 +32,15 @@ final class FanoutTally {
     /** The event type counted as a delivery. */
     String eventType() {
         return eventType;
+    }
+
+    /** The project whose events count, or null before it exists (then nothing counts). */
+    String projectId() {
+        return projectId;
+    }
+
+    void countProject(String id) {
+        projectId = id;
     }
 
     void delivered(int socket, long seq, long eventEpochNanos, long receivedEpochNanos, boolean duplicate) {
