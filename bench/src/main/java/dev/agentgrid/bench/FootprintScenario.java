@@ -75,16 +75,20 @@ public final class FootprintScenario implements Scenario {
 
     /** JVM flags of a plane variant: words joined by '+', e.g. {@code c1+cds}. */
     private static List<String> planeFlags(String variant, Path archive) {
+        return flags("--plane-jvm", variant, Map.of("default", List.of(), "c1", List.of("-XX:TieredStopAtLevel=1"),
+                "serial", List.of("-XX:+UseSerialGC"), "cds", List.of("-XX:SharedArchiveFile=" + archive)));
+    }
+
+    /** The flags of each word of {@code variant} (words joined by '+'), in order. */
+    private static List<String> flags(String option, String variant, Map<String, List<String>> words) {
         List<String> flags = new ArrayList<>();
         for (String word : variant.split("\\+")) {
-            switch (word) {
-                case "default" -> { }
-                case "c1" -> flags.add("-XX:TieredStopAtLevel=1");
-                case "serial" -> flags.add("-XX:+UseSerialGC");
-                case "cds" -> flags.add("-XX:SharedArchiveFile=" + archive);
-                default -> throw new IllegalArgumentException("--plane-jvm: unknown word '" + word
-                        + "' (expected default, c1, serial, cds, joined by +)");
+            List<String> more = words.get(word);
+            if (more == null) {
+                throw new IllegalArgumentException(option + ": unknown word '" + word + "' (expected "
+                        + String.join(", ", new java.util.TreeSet<>(words.keySet())) + ", joined by +)");
             }
+            flags.addAll(more);
         }
         return flags;
     }
@@ -174,17 +178,8 @@ public final class FootprintScenario implements Scenario {
 
     /** JVM flags of a worker variant: words joined by '+', e.g. {@code tuned+cds}. */
     private static List<String> workerFlags(String variant, List<String> tunedFlags, Path archive) {
-        List<String> flags = new ArrayList<>();
-        for (String word : variant.split("\\+")) {
-            switch (word) {
-                case "default" -> { }
-                case "tuned" -> flags.addAll(tunedFlags);
-                case "cds" -> flags.add("-XX:SharedArchiveFile=" + archive);
-                default -> throw new IllegalArgumentException("--worker-jvm: unknown word '" + word
-                        + "' (expected default, tuned, cds, joined by +)");
-            }
-        }
-        return flags;
+        return flags("--worker-jvm", variant, Map.of("default", List.of(), "tuned", tunedFlags,
+                "cds", List.of("-XX:SharedArchiveFile=" + archive)));
     }
 
     /**
