@@ -297,8 +297,7 @@ public class AttemptReports {
                         + " held by worker " + workerId);
             }
             boolean current = attempt == t.attempt() && workerId.equals(t.workerId())
-                    && (t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING
-                    || t.status() == TaskStatus.WAITING_FOR_HITL);
+                    && t.status().isOnWorker();
             if (!current) {
                 return ReportOutcome.STALE;
             }

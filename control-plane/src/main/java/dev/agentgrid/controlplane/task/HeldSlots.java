@@ -30,9 +30,8 @@ public class HeldSlots {
     }
 
     /** Whether a task in this state takes one of its worker's slots. */
-    public static boolean holdsSlot(Task t) {
-        return t.workerId() != null && (t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING
-                || t.status() == TaskStatus.WAITING_FOR_HITL);
+    private static boolean holdsSlot(Task t) {
+        return t.workerId() != null && t.status().isOnWorker();
     }
 
     /** Records that a task went from {@code before} to {@code after} in this transaction. */

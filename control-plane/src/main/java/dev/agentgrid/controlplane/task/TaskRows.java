@@ -105,8 +105,7 @@ public class TaskRows {
         ReadAhead ahead = c.scoped(ReadAhead.class);
         if (ahead != null && ahead.rows.containsKey(id)) {
             Task t = ahead.rows.get(id);
-            if (t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING
-                    || t.status() == TaskStatus.WAITING_FOR_HITL) {
+            if (t.status().isOnWorker()) {
                 ahead.rows.put(id, t.toBuilder().leaseExpiresAt(until).build());
                 ahead.changed.add(id);
             }

@@ -8,4 +8,9 @@ public enum TaskStatus {
     public boolean isTerminal() {
         return this == COMPLETED || this == FAILED || this == CANCELLED;
     }
+
+    /** Whether an attempt is out on a worker: it holds one of the worker's slots and a lease. */
+    public boolean isOnWorker() {
+        return this == ASSIGNED || this == RUNNING || this == WAITING_FOR_HITL;
+    }
 }

@@ -103,8 +103,7 @@ public class TaskTransitions {
         String worker = task.workerId();
         int attempt = task.attempt();
         Task updated = apply(c, task, to, reason, b -> b);
-        if (worker != null && (task.status() == TaskStatus.ASSIGNED || task.status() == TaskStatus.RUNNING
-                || task.status() == TaskStatus.WAITING_FOR_HITL)) {
+        if (worker != null && task.status().isOnWorker()) {
             c.afterCommit(() -> workers.cancel(worker, task.id(), attempt, reason));
         }
         return updated;

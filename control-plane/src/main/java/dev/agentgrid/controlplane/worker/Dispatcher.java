@@ -3,6 +3,7 @@ package dev.agentgrid.controlplane.worker;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.stats.PlaneStats;
 import dev.agentgrid.controlplane.store.Changes;
+import dev.agentgrid.controlplane.store.InList;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.DispatchSignal;
 import dev.agentgrid.controlplane.task.Task;
@@ -338,18 +339,11 @@ public class Dispatcher {
         List<UUID> sorted = new ArrayList<>(ids);
         Collections.sort(sorted);
         List<Task> out = new ArrayList<>(sorted.size());
-        for (int from = 0; from < sorted.size(); from += 1000) {
-            List<UUID> chunk = sorted.subList(from, Math.min(sorted.size(), from + 1000));
-            String in = "?,".repeat(chunk.size());
-            out.addAll(rows.select("WHERE id IN (" + in.substring(0, in.length() - 1) + ") AND status = 'PENDING'"
+        for (List<UUID> chunk : InList.chunks(sorted)) {
+            out.addAll(rows.select("WHERE id IN (" + InList.placeholders(chunk.size()) + ") AND status = 'PENDING'"
                     + " AND unfinished_deps = 0 AND (not_before IS NULL OR not_before <= ?)"
-                    + " ORDER BY id FOR UPDATE SKIP LOCKED", ps -> {
-                        int i = 1;
-                        for (UUID id : chunk) {
-                            ps.setObject(i++, id);
-                        }
-                        ps.setTimestamp(i, Timestamp.from(now));
-                    }));
+                    + " ORDER BY id FOR UPDATE SKIP LOCKED",
+                    ps -> ps.setTimestamp(InList.bind(ps, chunk), Timestamp.from(now))));
         }
         return out;
     }
@@ -365,12 +359,11 @@ public class Dispatcher {
         channels.forEach(ch -> byId.put(ch.workerId(), ch));
         Map<String, Integer> held = new HashMap<>();
         Map<String, Integer> free = new HashMap<>();
-        for (List<String> chunk : chunks(List.copyOf(byId.keySet()))) {
-            String in = "?,".repeat(chunk.size());
-            String ids = in.substring(0, in.length() - 1);
+        for (List<String> chunk : InList.chunks(List.copyOf(byId.keySet()))) {
+            String ids = InList.placeholders(chunk.size());
             jdbc.prepareStatement("SELECT worker_id, held FROM worker_slots WHERE worker_id IN (" + ids
                     + ") ORDER BY worker_id FOR UPDATE", ps -> {
-                        bind(ps, chunk);
+                        InList.bind(ps, chunk);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 held.put(rs.getString(1), rs.getInt(2));
@@ -382,7 +375,7 @@ public class Dispatcher {
             // from the snapshot taken before waiting for the lock, missing a session change that
             // committed meanwhile.
             jdbc.prepareStatement("SELECT id, session_id FROM workers WHERE id IN (" + ids + ")", ps -> {
-                bind(ps, chunk);
+                InList.bind(ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         WorkerChannel ch = byId.get(rs.getString(1));
@@ -395,20 +388,6 @@ public class Dispatcher {
             });
         }
         return free;
-    }
-
-    private static void bind(java.sql.PreparedStatement ps, List<String> values) throws java.sql.SQLException {
-        for (int i = 0; i < values.size(); i++) {
-            ps.setString(i + 1, values.get(i));
-        }
-    }
-
-    private static List<List<String>> chunks(List<String> ids) {
-        List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i += 1000) {
-            out.add(ids.subList(i, Math.min(ids.size(), i + 1000)));
-        }
-        return out;
     }
 
     /** Whether a worker's labels satisfy a selector: every selector entry present with an equal value. */

@@ -6,7 +6,6 @@ import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.AttemptReports;
 import dev.agentgrid.controlplane.task.Task;
 import dev.agentgrid.controlplane.task.TaskRepository;
-import dev.agentgrid.controlplane.task.TaskStatus;
 import dev.agentgrid.controlplane.task.TaskTransitions;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -102,7 +101,7 @@ public class LivenessMonitor {
                 + " AND lease_expires_at IS NOT NULL AND lease_expires_at < ? ORDER BY lease_expires_at", now)) {
             store.write(c -> {
                 Task t = tasks.findByIdForUpdate(taskId).orElseThrow();
-                if (isActive(t) && t.leaseExpiresAt() != null && t.leaseExpiresAt().isBefore(now)) {
+                if (t.status().isOnWorker() && t.leaseExpiresAt() != null && t.leaseExpiresAt().isBefore(now)) {
                     reports.failAttempt(c, t, "worker " + t.workerId() + " was lost (lease expired)", true);
                 }
                 return null;
@@ -111,7 +110,7 @@ public class LivenessMonitor {
         for (UUID taskId : overdue(now)) {
             store.write(c -> {
                 Task t = tasks.findByIdForUpdate(taskId).orElseThrow();
-                if (isActive(t) && t.startedAt() != null && t.startedAt().plusMillis(t.timeoutMs())
+                if (t.status().isOnWorker() && t.startedAt() != null && t.startedAt().plusMillis(t.timeoutMs())
                         .plus(settings.getTimeoutSlack()).isBefore(now)) {
                     String worker = t.workerId();
                     int attempt = t.attempt();
@@ -176,11 +175,6 @@ public class LivenessMonitor {
             }
             return out;
         }));
-    }
-
-    private static boolean isActive(Task t) {
-        return t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING
-                || t.status() == TaskStatus.WAITING_FOR_HITL;
     }
 
     @PreDestroy

@@ -3,6 +3,7 @@ package dev.agentgrid.controlplane.worker;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.common.PageToken;
+import dev.agentgrid.controlplane.store.InList;
 import dev.agentgrid.controlplane.store.Listing;
 import dev.agentgrid.controlplane.store.Store;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -72,15 +73,10 @@ public class WorkerQueries {
      */
     public Map<String, Integer> usedSlots(Collection<String> workerIds) {
         Map<String, Integer> out = new java.util.HashMap<>();
-        List<String> ids = List.copyOf(workerIds);
-        for (int from = 0; from < ids.size(); from += 1000) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
-            String in = "?,".repeat(chunk.size());
+        for (List<String> chunk : InList.chunks(List.copyOf(workerIds))) {
             store.read(() -> jdbc.prepareStatement("SELECT worker_id, held FROM worker_slots WHERE worker_id IN ("
-                    + in.substring(0, in.length() - 1) + ")", ps -> {
-                        for (int i = 0; i < chunk.size(); i++) {
-                            ps.setString(i + 1, chunk.get(i));
-                        }
+                    + InList.placeholders(chunk.size()) + ")", ps -> {
+                        InList.bind(ps, chunk);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 out.put(rs.getString(1), rs.getInt(2));

@@ -58,7 +58,7 @@ public class WorkerReconciler {
                 reportedIds.add(r.taskId());
                 Task t = tasks.findByIdForUpdate(r.taskId()).orElse(null);
                 boolean mine = t != null && t.attempt() == r.attempt() && workerId.equals(t.workerId())
-                        && isActive(t.status());
+                        && t.status().isOnWorker();
                 (mine ? kept : cancelled).add(r);
             }
             List<Assignment> resent = new ArrayList<>();
@@ -69,7 +69,7 @@ public class WorkerReconciler {
                 Task t = tasks.findByIdForUpdate(id).orElseThrow();
                 if (t.status() == TaskStatus.ASSIGNED) {
                     resent.add(new Assignment(t, handoffs.forTask(t), c.now().plus(Duration.ofMillis(t.timeoutMs()))));
-                } else if (isActive(t.status())) {
+                } else if (t.status().isOnWorker()) {
                     reports.failAttempt(c, t, "worker " + workerId + " lost attempt " + t.attempt()
                             + " (it reconnected without it)", true);
                 }
@@ -90,9 +90,5 @@ public class WorkerReconciler {
                     }
                     return out;
                 });
-    }
-
-    private static boolean isActive(TaskStatus s) {
-        return s == TaskStatus.ASSIGNED || s == TaskStatus.RUNNING || s == TaskStatus.WAITING_FOR_HITL;
     }
 }
