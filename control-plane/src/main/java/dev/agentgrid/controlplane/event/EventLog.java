@@ -12,48 +12,34 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Appends to and reads the immutable event log. Appending runs inside the caller's transaction
- * and takes the sequence row's lock, so sequence order is commit order: once a reader sees
+ * Appends to and reads the immutable event log. Appending runs inside the caller's transaction,
+ * last, and takes the sequence row's lock, so sequence order is commit order: once a reader sees
  * {@code last_seq = N} committed, every event up to N is visible.
  */
 @Singleton
 public class EventLog {
     private final JdbcOperations jdbc;
     private final dev.agentgrid.controlplane.stats.PlaneStats stats;
-    private volatile String reserveSql;
+    private volatile Boolean postgres;
 
     public EventLog(JdbcOperations jdbc, dev.agentgrid.controlplane.stats.PlaneStats stats) {
         this.jdbc = jdbc;
         this.stats = stats;
     }
 
-    /**
-     * Reserves {@code count} sequence numbers in one statement, which also takes the sequence
-     * row's lock until the transaction ends; returns the number before the first one.
-     */
-    private long reserve(int count) {
-        String sql = reserveSql;
-        if (sql == null) {
-            String product = jdbc.execute(connection -> connection.getMetaData().getDatabaseProductName());
-            // The same statement in each dialect: PostgreSQL returns the new row, H2 reads it
-            // from the update's "final table".
-            sql = "PostgreSQL".equals(product)
-                    ? "UPDATE event_sequence SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq"
-                    : "SELECT last_seq FROM FINAL TABLE (UPDATE event_sequence SET last_seq = last_seq + ? WHERE id = 1)";
-            reserveSql = sql;
+    /** Whether the database is PostgreSQL (else H2), asked once. */
+    private boolean postgres() {
+        Boolean known = postgres;
+        if (known == null) {
+            known = "PostgreSQL".equals(jdbc.execute(connection -> connection.getMetaData().getDatabaseProductName()));
+            postgres = known;
         }
-        long newLast = jdbc.prepareStatement(sql, ps -> {
-            ps.setLong(1, count);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-        return newLast - count;
+        return known;
     }
 
     /**
-     * Stores events in the current transaction, numbering them.
+     * Stores events in the current transaction, numbering them. Takes the sequence row's lock until
+     * the transaction ends.
      *
      * @return the events with their sequence numbers
      */
@@ -61,15 +47,89 @@ public class EventLog {
         if (events.isEmpty()) {
             return List.of();
         }
-        long last = reserve(events.size());
+        long last = postgres() ? appendInOneStatement(events) : appendInTwoStatements(events);
         List<Event> numbered = new ArrayList<>(events.size());
         for (Event e : events) {
             numbered.add(e.withSeq(++last));
         }
+        stats.count(dev.agentgrid.controlplane.stats.PlaneStats.EVENTS_APPENDED, numbered.size());
+        return numbered;
+    }
+
+    /**
+     * PostgreSQL: reserves the numbers and inserts the rows (passed as arrays, numbered in array
+     * order) in one statement, one round trip fewer for every write transaction; returns the
+     * number before the first one.
+     */
+    private long appendInOneStatement(List<Event> events) {
+        int n = events.size();
+        UUID[] ids = new UUID[n];
+        String[] types = new String[n];
+        UUID[] projects = new UUID[n];
+        UUID[] tasks = new UUID[n];
+        String[] workers = new String[n];
+        String[] agentTypes = new String[n];
+        String[] payloads = new String[n];
+        Long[] micros = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Event e = events.get(i);
+            ids[i] = e.id();
+            types[i] = e.eventType();
+            projects[i] = e.projectId();
+            tasks[i] = e.taskId();
+            workers[i] = e.workerId();
+            agentTypes[i] = e.agentType();
+            payloads[i] = e.payload();
+            micros[i] = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, e.createdAt());
+        }
+        long newLast = jdbc.prepareStatement(APPEND_POSTGRES, ps -> {
+            java.sql.Connection cn = ps.getConnection();
+            ps.setLong(1, n);
+            ps.setLong(2, n);
+            ps.setArray(3, cn.createArrayOf("uuid", ids));
+            ps.setArray(4, cn.createArrayOf("varchar", types));
+            ps.setArray(5, cn.createArrayOf("uuid", projects));
+            ps.setArray(6, cn.createArrayOf("uuid", tasks));
+            ps.setArray(7, cn.createArrayOf("varchar", workers));
+            ps.setArray(8, cn.createArrayOf("varchar", agentTypes));
+            ps.setArray(9, cn.createArrayOf("text", payloads));
+            ps.setArray(10, cn.createArrayOf("bigint", micros));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        return newLast - n;
+    }
+
+    // The CTE's update runs once and locks the sequence row; the insert numbers the rows from it.
+    private static final String APPEND_POSTGRES = "WITH s AS (UPDATE event_sequence SET last_seq = last_seq + ?"
+            + " WHERE id = 1 RETURNING last_seq),"
+            + " ins AS (INSERT INTO event_log (seq, id, event_type, project_id, task_id, worker_id, agent_type,"
+            + " payload, created_at) SELECT s.last_seq - ? + e.n, e.id, e.event_type, e.project_id, e.task_id,"
+            + " e.worker_id, e.agent_type, e.payload, TIMESTAMPTZ 'epoch' + e.micros * INTERVAL '1 microsecond'"
+            + " FROM s, unnest(?::uuid[], ?::varchar[], ?::uuid[], ?::uuid[], ?::varchar[], ?::varchar[], ?::text[],"
+            + " ?::bigint[]) WITH ORDINALITY AS e(id, event_type, project_id, task_id, worker_id, agent_type,"
+            + " payload, micros, n))"
+            + " SELECT last_seq FROM s";
+
+    /** H2: reserves the numbers, then inserts the rows in a batch; returns the number before the first one. */
+    private long appendInTwoStatements(List<Event> events) {
+        long newLast = jdbc.prepareStatement(
+                "SELECT last_seq FROM FINAL TABLE (UPDATE event_sequence SET last_seq = last_seq + ? WHERE id = 1)",
+                ps -> {
+                    ps.setLong(1, events.size());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+        long seq = newLast - events.size();
+        long[] next = {seq};
         jdbc.prepareStatement("INSERT INTO event_log (seq, id, event_type, project_id, task_id, worker_id, agent_type,"
                 + " payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
-                    for (Event e : numbered) {
-                        ps.setLong(1, e.seq());
+                    for (Event e : events) {
+                        ps.setLong(1, ++next[0]);
                         ps.setObject(2, e.id());
                         ps.setString(3, e.eventType());
                         setUuid(ps, 4, e.projectId());
@@ -82,8 +142,7 @@ public class EventLog {
                     }
                     return ps.executeBatch();
                 });
-        stats.count(dev.agentgrid.controlplane.stats.PlaneStats.EVENTS_APPENDED, numbered.size());
-        return numbered;
+        return seq;
     }
 
     /** The sequence number of the latest committed event (0 when the log is empty). */

@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
 @Singleton
 public class DispatchSignal {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final List<BiConsumer<Changes, List<Task>>> placers = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<Changes, NewlyCreated>> placers = new CopyOnWriteArrayList<>();
 
     /** Registers a listener; it must return quickly. */
     public void onWake(Runnable listener) {
@@ -26,7 +26,7 @@ public class DispatchSignal {
     }
 
     /** Registers what places tasks inside a caller's transaction. */
-    public void onPlaceNow(BiConsumer<Changes, List<Task>> placer) {
+    public void onPlaceNow(BiConsumer<Changes, NewlyCreated> placer) {
         placers.add(placer);
     }
 
@@ -35,7 +35,7 @@ public class DispatchSignal {
      * placeable tasks {@code created}, so a task for an idle worker is assigned in the
      * transaction that created it instead of in a dispatch round after it.
      */
-    public void placeNow(Changes c, List<Task> created) {
+    public void placeNow(Changes c, NewlyCreated created) {
         placers.forEach(p -> p.accept(c, created));
     }
 }

@@ -36,6 +36,9 @@ public class TaskRows {
             + " progress_fraction = ?, progress_stage = ?, progress_message = ?, output_json = ?, error_message = ?,"
             + " error_retryable = ?, updated_at = ?, started_at = ?, finished_at = ? WHERE id = ?";
 
+    private static final String INSERT = "INSERT INTO tasks (" + COLUMNS + ") VALUES ("
+            + "?, ".repeat(31) + "?)";
+
     private final JdbcOperations jdbc;
 
     public TaskRows(JdbcOperations jdbc) {
@@ -158,6 +161,44 @@ public class TaskRows {
         return t;
     }
 
+    /** Inserts new tasks in one JDBC batch (a multi-row insert on PostgreSQL). */
+    public void insertAll(Collection<Task> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        jdbc.prepareStatement(INSERT, ps -> {
+            for (Task t : created) {
+                int i = 1;
+                ps.setObject(i++, t.id());
+                ps.setObject(i++, t.projectId());
+                ps.setString(i++, t.agentType());
+                ps.setString(i++, t.instructions());
+                ps.setString(i++, t.inputJson());
+                ps.setString(i++, t.status().name());
+                ps.setString(i++, t.statusReason());
+                ps.setInt(i++, t.attempt());
+                ps.setInt(i++, t.maxAttempts());
+                ps.setLong(i++, t.retryInitialMs());
+                ps.setDouble(i++, t.retryCoefficient());
+                ps.setLong(i++, t.retryMaxMs());
+                ps.setLong(i++, t.timeoutMs());
+                ps.setInt(i++, t.priority());
+                ps.setString(i++, t.labelSelectorJson());
+                ps.setBoolean(i++, t.requiresApproval());
+                ps.setString(i++, t.approvalQuestion());
+                ps.setInt(i++, t.unfinishedDeps());
+                i = bindLifeColumns(ps, i, t);
+                ps.setString(i++, t.requestId());
+                setInstant(ps, i++, t.createdAt());
+                setInstant(ps, i++, t.updatedAt());
+                setInstant(ps, i++, t.startedAt());
+                setInstant(ps, i, t.finishedAt());
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        });
+    }
+
     /** Writes changed tasks in one JDBC batch. */
     public void updateAll(Collection<Task> changed) {
         if (changed.isEmpty()) {
@@ -171,23 +212,7 @@ public class TaskRows {
                 ps.setString(i++, t.statusReason());
                 ps.setInt(i++, t.attempt());
                 ps.setInt(i++, t.unfinishedDeps());
-                ps.setString(i++, t.workerId());
-                setInstant(ps, i++, t.leaseExpiresAt());
-                setInstant(ps, i++, t.notBefore());
-                if (t.progressFraction() == null) {
-                    ps.setNull(i++, Types.DOUBLE);
-                } else {
-                    ps.setDouble(i++, t.progressFraction());
-                }
-                ps.setString(i++, t.progressStage());
-                ps.setString(i++, t.progressMessage());
-                ps.setString(i++, t.outputJson());
-                ps.setString(i++, t.errorMessage());
-                if (t.errorRetryable() == null) {
-                    ps.setNull(i++, Types.BOOLEAN);
-                } else {
-                    ps.setBoolean(i++, t.errorRetryable());
-                }
+                i = bindLifeColumns(ps, i, t);
                 setInstant(ps, i++, t.updatedAt());
                 setInstant(ps, i++, t.startedAt());
                 setInstant(ps, i++, t.finishedAt());
@@ -196,6 +221,31 @@ public class TaskRows {
             }
             return ps.executeBatch();
         });
+    }
+
+    /**
+     * Binds worker_id through error_retryable (the columns between unfinished_deps and request_id
+     * in {@link #COLUMNS}, in that order) from {@code i}; returns the next index.
+     */
+    private static int bindLifeColumns(PreparedStatement ps, int i, Task t) throws SQLException {
+        ps.setString(i++, t.workerId());
+        setInstant(ps, i++, t.leaseExpiresAt());
+        setInstant(ps, i++, t.notBefore());
+        if (t.progressFraction() == null) {
+            ps.setNull(i++, Types.DOUBLE);
+        } else {
+            ps.setDouble(i++, t.progressFraction());
+        }
+        ps.setString(i++, t.progressStage());
+        ps.setString(i++, t.progressMessage());
+        ps.setString(i++, t.outputJson());
+        ps.setString(i++, t.errorMessage());
+        if (t.errorRetryable() == null) {
+            ps.setNull(i++, Types.BOOLEAN);
+        } else {
+            ps.setBoolean(i++, t.errorRetryable());
+        }
+        return i;
     }
 
     static Task read(ResultSet rs) throws SQLException {

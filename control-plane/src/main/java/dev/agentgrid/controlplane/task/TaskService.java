@@ -42,10 +42,13 @@ public class TaskService {
     private final HitlRequests hitl;
     private final TaskTransitions transitions;
     private final DispatchSignal dispatch;
+    private final TaskRows taskRows;
 
     public TaskService(Store store, JdbcOperations jdbc, TaskRepository tasks, TaskDependencies dependencies,
-            ProjectRepository projects, HitlRequests hitl, TaskTransitions transitions, DispatchSignal dispatch) {
+            ProjectRepository projects, HitlRequests hitl, TaskTransitions transitions, DispatchSignal dispatch,
+            TaskRows taskRows) {
         this.store = store;
+        this.taskRows = taskRows;
         this.dispatch = dispatch;
         this.jdbc = jdbc;
         this.tasks = tasks;
@@ -198,9 +201,10 @@ public class TaskService {
                     .build();
             rows.add(t);
         }
-        // One batched insert instead of a round trip per task.
-        List<Task> created = new ArrayList<>();
-        tasks.saveAll(rows).forEach(created::add);
+        // One batched insert instead of a round trip per task (hand-written: the repository's
+        // generic mapping cost more than the statement).
+        taskRows.insertAll(rows);
+        List<Task> created = rows;
         for (int i = 0; i < specs.size(); i++) {
             dependencies.add(ids.get(i), upstream.get(i));
         }
@@ -214,8 +218,14 @@ public class TaskService {
         List<Task> placeable = created.stream()
                 .filter(t -> t.status() == TaskStatus.PENDING && t.unfinishedDeps() == 0).toList();
         if (!placeable.isEmpty()) {
+            Set<UUID> withoutUpstream = new HashSet<>();
+            for (int i = 0; i < specs.size(); i++) {
+                if (upstream.get(i).isEmpty()) {
+                    withoutUpstream.add(ids.get(i));
+                }
+            }
             // Returned and announced as created (PENDING); an assignment may follow in the same commit.
-            dispatch.placeNow(c, placeable);
+            dispatch.placeNow(c, NewlyCreated.of(placeable, withoutUpstream));
         }
         return created;
     }

@@ -6,6 +6,7 @@ import dev.agentgrid.controlplane.store.Changes;
 import dev.agentgrid.controlplane.store.InList;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.DispatchSignal;
+import dev.agentgrid.controlplane.task.NewlyCreated;
 import dev.agentgrid.controlplane.task.Task;
 import dev.agentgrid.controlplane.task.TaskStatus;
 import dev.agentgrid.controlplane.task.TaskRows;
@@ -45,7 +46,10 @@ import org.slf4j.LoggerFactory;
 @Context
 public class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    /** Candidate rows read per free slot, so label mismatches do not starve matching tasks. */
+    /**
+     * Candidate rows read per free slot when a first read of one per slot left a task unplaced
+     * for its labels, so label mismatches do not starve matching tasks behind them.
+     */
     private static final int OVERFETCH = 8;
     /** Most tasks one round reads, so one transaction stays short. */
     private static final int MAX_CANDIDATES = 4096;
@@ -112,7 +116,7 @@ public class Dispatcher {
             long start = System.nanoTime();
             Map<WorkerChannel, List<Assignment>> claimed = claim(workers);
             stats.latency(PlaneStats.DISPATCH_CLAIM).recordSince(start);
-            if (deliver(claimed) >= MAX_CANDIDATES / OVERFETCH) {
+            if (deliver(claimed) >= MAX_CANDIDATES / OVERFETCH) { // a round may read 8 per slot
                 wake(); // a full round: there may be more to place
             }
         } catch (RuntimeException e) {
@@ -129,9 +133,9 @@ public class Dispatcher {
      * every worker's slots per create queued the creates until they starved the connection pool);
      * if it placed fewer than were created, a round follows.
      */
-    private void placeNow(Changes c, Collection<Task> created) {
+    private void placeNow(Changes c, NewlyCreated created) {
         Set<String> types = new HashSet<>();
-        created.forEach(t -> types.add(t.agentType()));
+        created.rows().values().forEach(t -> types.add(t.agentType()));
         List<WorkerChannel> workers = new ArrayList<>();
         for (WorkerChannel ch : placeable()) {
             if (workers.size() == PLACE_NOW_WORKERS) {
@@ -141,10 +145,10 @@ public class Dispatcher {
                 workers.add(ch);
             }
         }
-        Map<WorkerChannel, List<Assignment>> claimed = workers.isEmpty() ? Map.of() : claim(c, workers);
+        Map<WorkerChannel, List<Assignment>> claimed = workers.isEmpty() ? Map.of() : claim(c, workers, created);
         Set<UUID> placed = new HashSet<>();
         claimed.values().forEach(list -> list.forEach(a -> placed.add(a.task().id())));
-        boolean allPlaced = created.stream().allMatch(t -> placed.contains(t.id()));
+        boolean allPlaced = placed.containsAll(created.rows().keySet());
         c.afterCommit(() -> {
             deliver(claimed);
             if (!allPlaced) {
@@ -198,21 +202,44 @@ public class Dispatcher {
      * Locks: tasks first, never waited for; worker slot rows after, in id order.
      */
     Map<WorkerChannel, List<Assignment>> claim(List<WorkerChannel> workers) {
-        return store.write(c -> claim(c, workers));
+        return store.write(c -> claim(c, workers, NewlyCreated.NONE));
     }
 
-    private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers) {
+    private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers, NewlyCreated created) {
         if (workers.size() > PROBE_ABOVE_WORKERS) {
             // Reading every worker's slots costs a statement per thousand workers; most rounds
             // (one per finished task) find nothing to place, which one indexed read tells first.
             Map<String, Integer> oneOfEach = new TreeMap<>();
             workers.forEach(ch -> ch.registration().agentTypes().forEach(t -> oneOfEach.put(t, 1)));
-            if (candidates(oneOfEach, c.now()).isEmpty()) {
+            if (candidates(oneOfEach, 1, c.now()).isEmpty()) {
                 return Map.of();
             }
         }
         // Read without locks, to plan; checked again under the workers' locks below.
         Map<String, Integer> held = workerQueries.usedSlots(workers.stream().map(WorkerChannel::workerId).toList());
+        // Most tasks have no label selector, so the first read takes one candidate per free slot;
+        // only if a selector left a task unplaced while slots of its type stayed free is it read
+        // again with room for mismatches.
+        Plan plan = plan(workers, held, 1, c.now());
+        if (plan.mismatchedWithRoom) {
+            plan = plan(workers, held, OVERFETCH, c.now());
+        }
+        return plan.byWorker.isEmpty() ? Map.of() : lockAndAssign(c, plan.byWorker, created);
+    }
+
+    /** The tasks a round places on each worker, before locking. */
+    private static final class Plan {
+        final Map<WorkerChannel, List<Candidate>> byWorker = new LinkedHashMap<>();
+        /** A full read left a task unplaced for want of a matching worker while its type had free slots. */
+        boolean mismatchedWithRoom;
+    }
+
+    /**
+     * Matches the first placeable tasks of each type with free slots (up to {@code perSlot} per
+     * free slot) to workers, in placement order, rotating over equal workers.
+     */
+    private Plan plan(List<WorkerChannel> workers, Map<String, Integer> held, int perSlot, java.time.Instant now) {
+        Plan plan = new Plan();
         Map<String, List<Open>> byType = new HashMap<>();
         Map<String, Integer> freeByType = new TreeMap<>();
         for (WorkerChannel ch : workers) {
@@ -226,33 +253,49 @@ public class Dispatcher {
             }
         }
         if (freeByType.isEmpty()) {
-            return Map.of();
+            return plan;
         }
-        Map<WorkerChannel, List<Candidate>> plan = new LinkedHashMap<>();
+        List<Candidate> candidates = candidates(freeByType, perSlot, now);
+        Map<String, Integer> readByType = new HashMap<>();
+        Set<String> unplacedTypes = new HashSet<>();
         Map<String, Integer> cursors = new HashMap<>();
-        for (Candidate t : candidates(freeByType, c.now())) {
+        for (Candidate t : candidates) {
+            readByType.merge(t.agentType(), 1, Integer::sum);
             List<Open> open = byType.get(t.agentType());
             Map<String, String> selector = Json.parseStringMap(t.labelSelectorJson());
             int from = cursors.getOrDefault(t.agentType(), 0);
-            for (int i = 0; i < open.size(); i++) {
+            boolean placed = false;
+            for (int i = 0; i < open.size() && !placed; i++) {
                 int k = (from + i) % open.size();
                 Open o = open.get(k);
                 if (o.free > 0 && matches(selector, o.channel.registration().labels())) {
                     o.free--;
-                    plan.computeIfAbsent(o.channel, ch -> new ArrayList<>()).add(t);
+                    plan.byWorker.computeIfAbsent(o.channel, ch -> new ArrayList<>()).add(t);
                     cursors.put(t.agentType(), k + 1);
-                    break;
+                    placed = true;
                 }
             }
+            if (!placed) {
+                unplacedTypes.add(t.agentType());
+            }
         }
-        if (plan.isEmpty()) {
-            return Map.of();
+        for (String type : unplacedTypes) {
+            boolean full = readByType.get(type) >= Math.min(MAX_CANDIDATES, freeByType.get(type) * perSlot);
+            if (full && byType.get(type).stream().anyMatch(o -> o.free > 0)) {
+                plan.mismatchedWithRoom = true;
+            }
         }
+        return plan;
+    }
+
+    /** Locks the planned tasks and the chosen workers' slot rows, and assigns what is still free. */
+    private Map<WorkerChannel, List<Assignment>> lockAndAssign(Changes c, Map<WorkerChannel, List<Candidate>> plan,
+            NewlyCreated created) {
         Map<UUID, WorkerChannel> owner = new HashMap<>();
         plan.forEach((ch, tasks) -> tasks.forEach(t -> owner.put(t.id(), ch)));
         // Tasks first (never waited for: one another dispatcher holds is left to it), then the
         // chosen workers' slot rows in id order.
-        List<Task> locked = lockPending(owner.keySet(), c.now());
+        List<Task> locked = lockPending(owner.keySet(), created, c.now());
         // Free slots again under the workers' locks: an attempt may have been placed on one
         // of them since the unlocked read (by a dispatcher of another replica it was connected
         // to a moment ago).
@@ -272,7 +315,7 @@ public class Dispatcher {
         List<Task> assigned = transitions.applyAll(c, chosen, TaskStatus.ASSIGNED,
                 t -> "assigned to " + owner.get(t.id()).workerId(),
                 (t, b) -> b.workerId(owner.get(t.id()).workerId()).leaseExpiresAt(c.now().plus(settings.lease())));
-        Map<UUID, List<Handoff>> handoffsByTask = handoffs.forTasks(assigned);
+        Map<UUID, List<Handoff>> handoffsByTask = handoffs.forTasks(assigned, created::hasNoUpstream);
         Map<WorkerChannel, List<Assignment>> out = new LinkedHashMap<>();
         for (Task a : assigned) {
             out.computeIfAbsent(owner.get(a.id()), ch -> new ArrayList<>()).add(new Assignment(a,
@@ -292,11 +335,11 @@ public class Dispatcher {
 
     /**
      * The first placeable tasks of each agent type, highest priority then oldest first, up to
-     * {@link #OVERFETCH} per free slot of the type. One ordered index range per type (a union of
+     * {@code perSlot} per free slot of the type. One ordered index range per type (a union of
      * per-type queries): with all types in one IN list the database would sort every pending
      * task of those types each round, which was the plane's most expensive statement.
      */
-    private List<Candidate> candidates(Map<String, Integer> freeByType, java.time.Instant now) {
+    private List<Candidate> candidates(Map<String, Integer> freeByType, int perSlot, java.time.Instant now) {
         List<Candidate> out = new ArrayList<>();
         List<Map.Entry<String, Integer>> types = List.copyOf(freeByType.entrySet());
         for (int from = 0; from < types.size(); from += TYPES_PER_QUERY) {
@@ -310,7 +353,7 @@ public class Dispatcher {
                         .append(" WHERE status = 'PENDING' AND agent_type = ? AND unfinished_deps = 0")
                         .append(" AND (not_before IS NULL OR not_before <= ?)")
                         .append(" ORDER BY priority DESC, created_at, id LIMIT ")
-                        .append(Math.min(MAX_CANDIDATES, type.getValue() * OVERFETCH)).append(')');
+                        .append(Math.min(MAX_CANDIDATES, type.getValue() * perSlot)).append(')');
             }
             jdbc.prepareStatement(sql.toString(), ps -> {
                 int i = 1;
@@ -333,18 +376,32 @@ public class Dispatcher {
 
     /**
      * Locks the chosen tasks that are still placeable, in id order, skipping any another
-     * transaction holds (it may be placing them too); the rows returned are current.
+     * transaction holds (it may be placing them too); the rows returned are current. Tasks this
+     * transaction created are its own already and are not read again.
      */
-    private List<Task> lockPending(Collection<UUID> ids, java.time.Instant now) {
+    private List<Task> lockPending(Collection<UUID> ids, NewlyCreated created, java.time.Instant now) {
         List<UUID> sorted = new ArrayList<>(ids);
         Collections.sort(sorted);
         List<Task> out = new ArrayList<>(sorted.size());
-        for (List<UUID> chunk : InList.chunks(sorted)) {
+        List<UUID> older = new ArrayList<>(sorted.size());
+        for (UUID id : sorted) {
+            Task mine = created.rows().get(id);
+            if (mine != null) {
+                out.add(mine);
+            } else {
+                older.add(id);
+            }
+        }
+        if (older.isEmpty()) {
+            return out;
+        }
+        for (List<UUID> chunk : InList.chunks(older)) {
             out.addAll(rows.select("WHERE id IN (" + InList.placeholders(chunk.size()) + ") AND status = 'PENDING'"
                     + " AND unfinished_deps = 0 AND (not_before IS NULL OR not_before <= ?)"
                     + " ORDER BY id FOR UPDATE SKIP LOCKED",
                     ps -> ps.setTimestamp(InList.bind(ps, chunk), Timestamp.from(now))));
         }
+        out.sort(java.util.Comparator.comparing(Task::id));
         return out;
     }
 

@@ -34,15 +34,20 @@ public class HandoffContexts {
 
     /** The handoffs for {@code task}, upstream tasks in dependency order. */
     public List<Handoff> forTask(Task task) {
-        return forTasks(List.of(task)).get(task.id());
+        return forTasks(List.of(task), id -> false).get(task.id());
     }
 
     /**
      * The handoffs of each task (by id), upstream tasks in dependency order. One query finds
      * which tasks have upstream tasks at all; only those read their upstream outputs.
+     *
+     * @param knownWithoutUpstream tasks the caller knows depend on nothing (just created so):
+     *     no query for them
      */
-    public java.util.Map<UUID, List<Handoff>> forTasks(List<Task> tasks) {
-        java.util.Map<UUID, List<UUID>> upstream = dependencies.upstreamOf(tasks.stream().map(Task::id).toList());
+    public java.util.Map<UUID, List<Handoff>> forTasks(List<Task> tasks,
+            java.util.function.Predicate<UUID> knownWithoutUpstream) {
+        List<UUID> ask = tasks.stream().map(Task::id).filter(knownWithoutUpstream.negate()).toList();
+        java.util.Map<UUID, List<UUID>> upstream = ask.isEmpty() ? java.util.Map.of() : dependencies.upstreamOf(ask);
         java.util.Map<UUID, List<Handoff>> out = new java.util.HashMap<>();
         for (Task t : tasks) {
             List<UUID> ups = upstream.getOrDefault(t.id(), List.of());

@@ -1,0 +1,83 @@
+package dev.agentgrid.controlplane.store;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentgrid.controlplane.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * On PostgreSQL the dispatcher's index holds only PENDING tasks (V5, which leaves H2 as it is):
+ * finished tasks never enter it, and the dispatcher's and liveness monitor's reads still use an
+ * index when most tasks are finished.
+ */
+@EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
+class PendingDispatchIndexTest {
+
+    @Test
+    void finishedTasksStayOutOfTheDispatchIndexAndTheHotReadsUseIndexes() throws SQLException {
+        Map<String, String> db = TestDatabases.postgres();
+        String url = db.get("agentgrid.db.url");
+        String user = db.get("agentgrid.db.user");
+        String password = db.get("agentgrid.db.password");
+        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            UUID project = UUID.randomUUID();
+            s.execute("INSERT INTO projects (id, name, description, product_idea, template_id, status, status_reason,"
+                    + " created_at, updated_at) VALUES ('" + project + "', 'p', '', '', '', 'ACTIVE', '',"
+                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (id, project_id, agent_type, instructions,"
+                    + " input_json, status, status_reason, attempt, max_attempts, retry_initial_ms, retry_coefficient,"
+                    + " retry_max_ms, timeout_ms, priority, label_selector_json, requires_approval, approval_question,"
+                    + " unfinished_deps, worker_id, lease_expires_at, created_at, updated_at) VALUES (?, ?, 't', '', '{}',"
+                    + " ?, '', 1, 1, 1000, 2.0, 1000, 1000, 0, '{}', FALSE, '', 0, ?, ?, CURRENT_TIMESTAMP,"
+                    + " CURRENT_TIMESTAMP)")) {
+                for (int i = 0; i < 20_000; i++) {
+                    String status = i % 100 == 0 ? "PENDING" : i % 100 == 1 ? "RUNNING" : "COMPLETED";
+                    ps.setObject(1, UUID.randomUUID());
+                    ps.setObject(2, project);
+                    ps.setString(3, status);
+                    ps.setString(4, status.equals("PENDING") ? null : "w");
+                    ps.setObject(5, status.equals("RUNNING") ? java.time.OffsetDateTime.now() : null);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            s.execute("ANALYZE tasks");
+            long indexed = scalar(s, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'tasks_dispatch_idx'");
+            assertTrue(indexed <= 200, "only the 200 PENDING tasks are indexed, not " + indexed);
+            assertTrue(plan(s, "SELECT id FROM tasks WHERE status = 'PENDING' AND agent_type = 't'"
+                    + " AND unfinished_deps = 0 ORDER BY priority DESC, created_at, id LIMIT 16")
+                    .contains("tasks_dispatch_idx"), "candidates read by the dispatch index");
+            assertTrue(plan(s, "SELECT id FROM tasks WHERE status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')"
+                    + " AND lease_expires_at IS NOT NULL AND lease_expires_at < now() ORDER BY lease_expires_at")
+                    .contains("tasks_lease_idx"), "expired leases read by the lease index");
+        }
+    }
+
+    private static long scalar(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String plan(Statement s, String sql) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
+            while (rs.next()) {
+                out.append(rs.getString(1)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}
