@@ -86,7 +86,7 @@ public class ProjectService {
                     "message", "Project '" + p.name() + "' created with " + specs.size() + " tasks",
                     "task_count", specs.size()));
             List<String> fields = IntStream.range(0, specs.size()).mapToObj(i -> "tasks[" + i + "]").toList();
-            List<Task> created = taskService.createAll(c, p, specs, fields, i -> null);
+            List<Task> created = taskService.createAll(c, p.id(), specs, fields, i -> null);
             return new Created(p, created, completion.count(p.id()));
         });
     }

@@ -74,13 +74,8 @@ public class TaskService {
                     return earlier.get();
                 }
             }
-            Project p = projects.findByIdForUpdate(projectId)
-                    .orElseThrow(() -> new NotFoundException("project " + projectId + " not found"));
-            if (p.status() != ProjectStatus.ACTIVE) {
-                throw new FailedPreconditionException("project " + projectId + " is " + p.status()
-                        + "; tasks can be added only to an ACTIVE project");
-            }
-            return createAll(c, p, List.of(spec), List.of("task"), i -> requestId).get(0);
+            lockActiveProject(projectId);
+            return createAll(c, projectId, List.of(spec), List.of("task"), i -> requestId).get(0);
         });
     }
 
@@ -100,14 +95,30 @@ public class TaskService {
                     return earlier;
                 }
             }
-            Project p = projects.findByIdForUpdate(projectId)
-                    .orElseThrow(() -> new NotFoundException("project " + projectId + " not found"));
-            if (p.status() != ProjectStatus.ACTIVE) {
-                throw new FailedPreconditionException("project " + projectId + " is " + p.status()
-                        + "; tasks can be added only to an ACTIVE project");
-            }
-            return createAll(c, p, specs, fields, i -> requestId == null ? null : batchRequestId(requestId, i));
+            lockActiveProject(projectId);
+            return createAll(c, projectId, specs, fields, i -> requestId == null ? null : batchRequestId(requestId, i));
         });
+    }
+
+    /**
+     * Locks the project until the transaction ends (so it cannot complete or be cancelled while
+     * tasks are added) and checks that it is ACTIVE. Hand-written: through the repository this one
+     * statement cost an eighth of a CreateTask call's CPU.
+     */
+    private void lockActiveProject(UUID projectId) {
+        String status = jdbc.prepareStatement("SELECT status FROM projects WHERE id = ? FOR UPDATE", ps -> {
+            ps.setObject(1, projectId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
+        if (status == null) {
+            throw new NotFoundException("project " + projectId + " not found");
+        }
+        if (!ProjectStatus.ACTIVE.name().equals(status)) {
+            throw new FailedPreconditionException("project " + projectId + " is " + status
+                    + "; tasks can be added only to an ACTIVE project");
+        }
     }
 
     // Each task of a batch keeps its own key, so a repeated batch is found task by task.
@@ -133,7 +144,7 @@ public class TaskService {
      * @param fields the request field of each spec, for error messages (e.g. "tasks[2]")
      * @param requestIds the idempotency key to store with each spec's task (null for none)
      */
-    public List<Task> createAll(Changes c, Project project, List<NewTask> specs, List<String> fields,
+    public List<Task> createAll(Changes c, UUID projectId, List<NewTask> specs, List<String> fields,
             IntFunction<String> requestIds) {
         Map<String, UUID> keys = new HashMap<>();
         List<UUID> ids = new ArrayList<>();
@@ -156,7 +167,7 @@ public class TaskService {
                 String field = fields.get(i) + ".depends_on[" + j + "]";
                 UUID up = keys.get(dep);
                 if (up == null) {
-                    up = existingTask(project.id(), dep, existing);
+                    up = existingTask(projectId, dep, existing);
                 }
                 if (up == null) {
                     v.add(field, "'" + Violations.abbreviate(dep) + "' is neither a task of this project nor a key"
@@ -188,7 +199,7 @@ public class TaskService {
             boolean gateNow = s.requiresApproval() && unfinished == 0;
             TaskStatus status = gateNow ? TaskStatus.WAITING_FOR_HITL : TaskStatus.PENDING;
             Task t = new Task.Builder()
-                    .id(ids.get(i)).projectId(project.id()).agentType(s.agentType()).instructions(s.instructions())
+                    .id(ids.get(i)).projectId(projectId).agentType(s.agentType()).instructions(s.instructions())
                     .inputJson(s.inputJson()).status(status)
                     .statusReason(gateNow ? "waiting for approval" : unfinished > 0
                             ? "waiting for " + unfinished + " dependencies" : "created")
