@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.task;
 
+import dev.agentgrid.controlplane.store.InList;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
@@ -40,21 +41,20 @@ public class TaskDependencies {
         if (taskIds.isEmpty()) {
             return out;
         }
-        String in = "?,".repeat(taskIds.size());
-        return jdbc.prepareStatement("SELECT task_id, depends_on_id FROM task_dependencies WHERE task_id IN ("
-                + in.substring(0, in.length() - 1) + ") ORDER BY task_id, depends_on_id", ps -> {
-                    int i = 1;
-                    for (UUID id : taskIds) {
-                        ps.setObject(i++, id);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
-                                    .add(rs.getObject(2, UUID.class));
+        for (List<UUID> chunk : InList.chunks(List.copyOf(taskIds))) {
+            jdbc.prepareStatement("SELECT task_id, depends_on_id FROM task_dependencies WHERE task_id IN ("
+                    + InList.placeholders(chunk.size()) + ") ORDER BY task_id, depends_on_id", ps -> {
+                        InList.bind(ps, chunk);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                                        .add(rs.getObject(2, UUID.class));
+                            }
                         }
-                    }
-                    return out;
-                });
+                        return null;
+                    });
+        }
+        return out;
     }
 
     /** Downstream tasks of a batch's tasks, read ahead in one statement. */
@@ -69,14 +69,10 @@ public class TaskDependencies {
     public void readAhead(dev.agentgrid.controlplane.store.Changes c, Collection<UUID> taskIds) {
         Map<UUID, List<UUID>> downstream = new java.util.HashMap<>();
         List<UUID> ids = List.copyOf(taskIds);
-        for (int from = 0; from < ids.size(); from += 1000) {
-            List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
-            String in = "?,".repeat(chunk.size());
+        for (List<UUID> chunk : InList.chunks(ids)) {
             jdbc.prepareStatement("SELECT depends_on_id, task_id FROM task_dependencies WHERE depends_on_id IN ("
-                    + in.substring(0, in.length() - 1) + ") ORDER BY depends_on_id, task_id", ps -> {
-                        for (int i = 0; i < chunk.size(); i++) {
-                            ps.setObject(i + 1, chunk.get(i));
-                        }
+                    + InList.placeholders(chunk.size()) + ") ORDER BY depends_on_id, task_id", ps -> {
+                        InList.bind(ps, chunk);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 downstream.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())

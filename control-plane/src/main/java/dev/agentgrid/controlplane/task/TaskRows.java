@@ -1,6 +1,7 @@
 package dev.agentgrid.controlplane.task;
 
 import dev.agentgrid.controlplane.store.Changes;
+import dev.agentgrid.controlplane.store.InList;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
@@ -64,14 +65,9 @@ public class TaskRows {
     public void lockAhead(Changes c, Collection<UUID> ids) {
         List<UUID> sorted = new ArrayList<>(new java.util.TreeSet<>(ids));
         ReadAhead ahead = new ReadAhead();
-        for (int from = 0; from < sorted.size(); from += 1000) {
-            List<UUID> chunk = sorted.subList(from, Math.min(sorted.size(), from + 1000));
-            String in = "?,".repeat(chunk.size());
-            for (Task t : select("WHERE id IN (" + in.substring(0, in.length() - 1) + ") ORDER BY id FOR UPDATE", ps -> {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setObject(i + 1, chunk.get(i));
-                }
-            })) {
+        for (List<UUID> chunk : InList.chunks(sorted)) {
+            for (Task t : select("WHERE id IN (" + InList.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE",
+                    ps -> InList.bind(ps, chunk))) {
                 ahead.rows.put(t.id(), t);
             }
         }

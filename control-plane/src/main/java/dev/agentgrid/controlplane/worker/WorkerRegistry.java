@@ -5,6 +5,7 @@ import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.event.EventTypes;
 import dev.agentgrid.controlplane.store.Changes;
+import dev.agentgrid.controlplane.store.InList;
 import dev.agentgrid.controlplane.store.GroupCommit;
 import dev.agentgrid.controlplane.store.Store;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -159,15 +160,11 @@ public class WorkerRegistry {
      */
     private void renewLeases(Changes c, List<Beat> live) {
         List<UUID> held = new ArrayList<>();
-        for (int from = 0; from < live.size(); from += 1000) {
-            List<Beat> chunk = live.subList(from, Math.min(live.size(), from + 1000));
-            String in = "?,".repeat(chunk.size());
-            jdbc.prepareStatement("SELECT id FROM tasks WHERE worker_id IN (" + in.substring(0, in.length() - 1)
+        for (List<String> chunk : InList.chunks(live.stream().map(Beat::workerId).toList())) {
+            jdbc.prepareStatement("SELECT id FROM tasks WHERE worker_id IN (" + InList.placeholders(chunk.size())
                     + ") AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL') ORDER BY id FOR UPDATE SKIP LOCKED",
                     ps -> {
-                        for (int i = 0; i < chunk.size(); i++) {
-                            ps.setString(i + 1, chunk.get(i).workerId());
-                        }
+                        InList.bind(ps, chunk);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 held.add(rs.getObject(1, UUID.class));
