@@ -37,13 +37,18 @@ public class TaskDependencies {
 
     /** The tasks each of {@code taskIds} waits for, in a stable order. */
     public Map<UUID, List<UUID>> upstreamOf(Collection<UUID> taskIds) {
+        return edgesFrom("task_id", "depends_on_id", List.copyOf(taskIds));
+    }
+
+    /**
+     * The edges whose {@code from} column is one of {@code ids}, as each id's {@code to} values in
+     * a stable order.
+     */
+    private Map<UUID, List<UUID>> edgesFrom(String from, String to, List<UUID> ids) {
         Map<UUID, List<UUID>> out = new LinkedHashMap<>();
-        if (taskIds.isEmpty()) {
-            return out;
-        }
-        for (List<UUID> chunk : InList.chunks(List.copyOf(taskIds))) {
-            jdbc.prepareStatement("SELECT task_id, depends_on_id FROM task_dependencies WHERE task_id IN ("
-                    + InList.placeholders(chunk.size()) + ") ORDER BY task_id, depends_on_id", ps -> {
+        for (List<UUID> chunk : InList.chunks(ids)) {
+            jdbc.prepareStatement("SELECT " + from + ", " + to + " FROM task_dependencies WHERE " + from + " IN ("
+                    + InList.placeholders(chunk.size()) + ") ORDER BY " + from + ", " + to, ps -> {
                         InList.bind(ps, chunk);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
@@ -67,21 +72,8 @@ public class TaskDependencies {
      * for each task it finishes).
      */
     public void readAhead(dev.agentgrid.controlplane.store.Changes c, Collection<UUID> taskIds) {
-        Map<UUID, List<UUID>> downstream = new java.util.HashMap<>();
         List<UUID> ids = List.copyOf(taskIds);
-        for (List<UUID> chunk : InList.chunks(ids)) {
-            jdbc.prepareStatement("SELECT depends_on_id, task_id FROM task_dependencies WHERE depends_on_id IN ("
-                    + InList.placeholders(chunk.size()) + ") ORDER BY depends_on_id, task_id", ps -> {
-                        InList.bind(ps, chunk);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                downstream.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
-                                        .add(rs.getObject(2, UUID.class));
-                            }
-                        }
-                        return null;
-                    });
-        }
+        Map<UUID, List<UUID>> downstream = edgesFrom("depends_on_id", "task_id", ids);
         c.scope(ReadAhead.class, new ReadAhead(java.util.Set.copyOf(ids), downstream));
     }
 
