@@ -44,11 +44,6 @@ public class ApiAdmission implements ServerInterceptor, Ordered {
         this.waitNanos = wait.toNanos();
     }
 
-    /** How many API calls may run at once. */
-    public int size() {
-        return size;
-    }
-
     @Override
     public int getOrder() {
         return ORDER;
