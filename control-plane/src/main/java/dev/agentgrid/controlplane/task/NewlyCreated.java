@@ -2,7 +2,6 @@ package dev.agentgrid.controlplane.task;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -29,11 +28,6 @@ public record NewlyCreated(Map<UUID, Task> rows, Set<UUID> withoutUpstream) {
         Map<UUID, Task> rows = new LinkedHashMap<>();
         placeable.forEach(t -> rows.put(t.id(), t));
         return new NewlyCreated(rows, withoutUpstream);
-    }
-
-    /** The placeable tasks in creation order. */
-    public List<Task> tasks() {
-        return List.copyOf(rows.values());
     }
 
     /** Whether the task was created here with no dependencies, so it has no handoffs. */

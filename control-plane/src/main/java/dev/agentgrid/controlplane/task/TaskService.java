@@ -189,7 +189,7 @@ public class TaskService {
             }
         }
 
-        List<Task> rows = new ArrayList<>(specs.size());
+        List<Task> created = new ArrayList<>(specs.size());
         for (int i = 0; i < specs.size(); i++) {
             NewTask s = specs.get(i);
             int unfinished = (int) upstream.get(i).stream()
@@ -210,12 +210,11 @@ public class TaskService {
                     .requestId(requestIds.apply(i))
                     .createdAt(c.now()).updatedAt(c.now())
                     .build();
-            rows.add(t);
+            created.add(t);
         }
         // One batched insert instead of a round trip per task (hand-written: the repository's
         // generic mapping cost more than the statement).
-        taskRows.insertAll(rows);
-        List<Task> created = rows;
+        taskRows.insertAll(created);
         for (int i = 0; i < specs.size(); i++) {
             dependencies.add(ids.get(i), upstream.get(i));
         }

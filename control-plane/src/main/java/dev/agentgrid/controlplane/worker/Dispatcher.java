@@ -116,7 +116,7 @@ public class Dispatcher {
             long start = System.nanoTime();
             Map<WorkerChannel, List<Assignment>> claimed = claim(workers);
             stats.latency(PlaneStats.DISPATCH_CLAIM).recordSince(start);
-            if (deliver(claimed) >= MAX_CANDIDATES / OVERFETCH) { // a round may read 8 per slot
+            if (deliver(claimed) >= MAX_CANDIDATES / OVERFETCH) {
                 wake(); // a full round: there may be more to place
             }
         } catch (RuntimeException e) {
@@ -391,9 +391,6 @@ public class Dispatcher {
             } else {
                 older.add(id);
             }
-        }
-        if (older.isEmpty()) {
-            return out;
         }
         for (List<UUID> chunk : InList.chunks(older)) {
             out.addAll(rows.select("WHERE id IN (" + InList.placeholders(chunk.size()) + ") AND status = 'PENDING'"
