@@ -20,21 +20,13 @@ import java.util.UUID;
 public class EventLog {
     private final JdbcOperations jdbc;
     private final dev.agentgrid.controlplane.stats.PlaneStats stats;
-    private volatile Boolean postgres;
+    private final dev.agentgrid.controlplane.store.Database database;
 
-    public EventLog(JdbcOperations jdbc, dev.agentgrid.controlplane.stats.PlaneStats stats) {
+    public EventLog(JdbcOperations jdbc, dev.agentgrid.controlplane.stats.PlaneStats stats,
+            dev.agentgrid.controlplane.store.Database database) {
         this.jdbc = jdbc;
         this.stats = stats;
-    }
-
-    /** Whether the database is PostgreSQL (else H2), asked once. */
-    private boolean postgres() {
-        Boolean known = postgres;
-        if (known == null) {
-            known = "PostgreSQL".equals(jdbc.execute(connection -> connection.getMetaData().getDatabaseProductName()));
-            postgres = known;
-        }
-        return known;
+        this.database = database;
     }
 
     /**
@@ -47,7 +39,7 @@ public class EventLog {
         if (events.isEmpty()) {
             return List.of();
         }
-        long last = postgres() ? appendInOneStatement(events) : appendInTwoStatements(events);
+        long last = database.postgres() ? appendInOneStatement(events) : appendInTwoStatements(events);
         List<Event> numbered = new ArrayList<>(events.size());
         for (Event e : events) {
             numbered.add(e.withSeq(++last));

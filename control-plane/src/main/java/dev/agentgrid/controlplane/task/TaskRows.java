@@ -63,13 +63,9 @@ public class TaskRows {
      * written back just before the commit.
      */
     public void lockAhead(Changes c, Collection<UUID> ids) {
-        List<UUID> sorted = new ArrayList<>(new java.util.TreeSet<>(ids));
         ReadAhead ahead = new ReadAhead();
-        for (List<UUID> chunk : InList.chunks(sorted)) {
-            for (Task t : select("WHERE id IN (" + InList.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE",
-                    ps -> InList.bind(ps, chunk))) {
-                ahead.rows.put(t.id(), t);
-            }
+        for (Task t : lockAll(ids)) {
+            ahead.rows.put(t.id(), t);
         }
         c.scope(ReadAhead.class, ahead);
         c.beforeCommit(() -> {
@@ -78,6 +74,17 @@ public class TaskRows {
             updateAll(out);
             ahead.changed.clear();
         });
+    }
+
+    /** The tasks with {@code ids} that exist, locked in id order until the transaction ends. */
+    public List<Task> lockAll(Collection<UUID> ids) {
+        List<UUID> sorted = new ArrayList<>(new java.util.TreeSet<>(ids));
+        List<Task> out = new ArrayList<>(sorted.size());
+        for (List<UUID> chunk : InList.chunks(sorted)) {
+            out.addAll(select("WHERE id IN (" + InList.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE",
+                    ps -> InList.bind(ps, chunk)));
+        }
+        return out;
     }
 
     /** The task, locked until the transaction ends (as read ahead and changed so far, if it was). */

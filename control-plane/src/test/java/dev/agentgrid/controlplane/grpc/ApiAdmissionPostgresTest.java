@@ -3,6 +3,7 @@ package dev.agentgrid.controlplane.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.agentgrid.controlplane.testing.Poll;
+import dev.agentgrid.controlplane.testing.PostgresLocks;
 import dev.agentgrid.controlplane.testing.TestDatabases;
 import dev.agentgrid.controlplane.testing.WorkerDriver;
 import dev.agentgrid.proto.v1.AssignTask;
@@ -91,7 +92,7 @@ class ApiAdmissionPostgresTest extends dev.agentgrid.controlplane.testing.Contro
                     }
                 }, callers));
             }
-            Poll.until(() -> lockWaiters(locker), n -> n >= 1, Duration.ofSeconds(5));
+            Poll.until(() -> PostgresLocks.waiters(locker), n -> n >= 1, Duration.ofSeconds(5));
 
             // Had the waiting calls taken every pooled connection, this result could not commit.
             w.send(ConnectRequest.newBuilder().setTaskResult(TaskResult.newBuilder().setTaskId(taskId)
@@ -113,18 +114,6 @@ class ApiAdmissionPostgresTest extends dev.agentgrid.controlplane.testing.Contro
             assertEquals(1, count(locker, project), "only the admitted call created a task");
         } finally {
             callers.shutdownNow();
-        }
-    }
-
-    /** Sessions of the test database waiting for a row lock. */
-    private static long lockWaiters(Connection c) {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        + " AND datname = current_database()")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
