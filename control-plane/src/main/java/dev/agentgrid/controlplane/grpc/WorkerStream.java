@@ -73,7 +73,8 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     record Dependencies(WorkerRegistry registry, WorkerSessions sessions, WorkerReconciler reconciler,
             AttemptReports reports, WorkerSettings settings, DispatchSignal dispatch, LiveEvents live,
             HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages,
-            PlaneStats stats, java.time.Clock clock, dev.agentgrid.controlplane.worker.WorkerArrivals arrivals) {
+            PlaneStats stats, java.time.Clock clock, dev.agentgrid.controlplane.worker.WorkerArrivals arrivals,
+            dev.agentgrid.controlplane.worker.WorkerDepartures departures) {
     }
 
     private final Dependencies deps;
@@ -392,11 +393,12 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     private void disconnected() {
         WorkerRegistration reg = registration;
         if (reg != null && deps.sessions.detach(this)) {
-            try {
-                deps.registry.changeStatus(reg.workerId(), sessionId, WorkerStatus.OFFLINE, "disconnected");
-            } catch (RuntimeException e) {
-                LOG.warn("could not mark worker {} offline", reg.workerId(), e);
-            }
+            // Not waited for: if this fails, the liveness monitor declares the worker lost when its lease ends.
+            deps.departures.leave(reg.workerId(), sessionId).whenComplete((done, error) -> {
+                if (error != null) {
+                    LOG.warn("could not mark worker {} offline", reg.workerId(), error);
+                }
+            });
         }
     }
 

@@ -25,9 +25,10 @@ public class WorkerStreamEndpoint extends WorkerServiceGrpc.WorkerServiceImplBas
             AttemptReports reports, WorkerSettings settings, DispatchSignal dispatch, LiveEvents live,
             HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages,
             dev.agentgrid.controlplane.stats.PlaneStats stats, java.time.Clock clock,
-            dev.agentgrid.controlplane.worker.WorkerArrivals arrivals) {
+            dev.agentgrid.controlplane.worker.WorkerArrivals arrivals,
+            dev.agentgrid.controlplane.worker.WorkerDepartures departures) {
         this.deps = new WorkerStream.Dependencies(registry, sessions, reconciler, reports, settings, dispatch, live,
-                hitl, store, messages, stats, clock, arrivals);
+                hitl, store, messages, stats, clock, arrivals, departures);
     }
 
     @Override

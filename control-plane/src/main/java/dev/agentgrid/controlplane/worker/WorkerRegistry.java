@@ -237,18 +237,23 @@ public class WorkerRegistry {
      */
     public void changeStatus(String workerId, UUID sessionId, WorkerStatus status, String reason) {
         store.write(c -> {
-            Worker w = workers.findById(workerId).orElse(null);
-            if (w == null || !Objects.equals(sessionId, w.sessionId()) || w.status() == status) {
-                return null;
-            }
-            lockSlots(workerId);
-            Worker changed = workers.update(new Worker(w.id(), w.name(), w.hostname(), w.version(), w.labelsJson(),
-                    w.agentTypesJson(), w.slots(), status, w.inventoryJson(), w.metricsJson(),
-                    status == WorkerStatus.OFFLINE ? null : w.sessionId(), w.createdAt(), w.connectedAt(),
-                    w.lastHeartbeatAt(), c.now()));
-            emitStatus(c, changed, w.status(), reason);
+            changeStatus(c, workerId, sessionId, status, reason);
             return null;
         });
+    }
+
+    /** {@link #changeStatus(String, UUID, WorkerStatus, String)} in the current transaction. */
+    public void changeStatus(Changes c, String workerId, UUID sessionId, WorkerStatus status, String reason) {
+        Worker w = workers.findById(workerId).orElse(null);
+        if (w == null || !Objects.equals(sessionId, w.sessionId()) || w.status() == status) {
+            return;
+        }
+        lockSlots(workerId);
+        Worker changed = workers.update(new Worker(w.id(), w.name(), w.hostname(), w.version(), w.labelsJson(),
+                w.agentTypesJson(), w.slots(), status, w.inventoryJson(), w.metricsJson(),
+                status == WorkerStatus.OFFLINE ? null : w.sessionId(), w.createdAt(), w.connectedAt(),
+                w.lastHeartbeatAt(), c.now()));
+        emitStatus(c, changed, w.status(), reason);
     }
 
     /** Declares a worker lost: OFFLINE whatever its session, with the reason in the event. */

@@ -50,6 +50,7 @@ import dev.agentgrid.proto.v1.TaskStatus;
 import dev.agentgrid.proto.v1.WorkerStatus;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +129,34 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
         }
         Poll.until(() -> client.workers.getWorker(GetWorkerRequest.newBuilder().setWorkerId(id).build()).getWorker()
                 .getStatus(), s -> s == WorkerStatus.WORKER_STATUS_OFFLINE, WAIT);
+    }
+
+    @Test
+    void manyWorkersLeavingAtOnceAllGoOfflineOnceWhileAReconnectedOneStaysOnline() throws Exception {
+        String prefix = unique("leaving");
+        List<WorkerDriver> drivers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 30; i++) {
+                WorkerDriver w = new WorkerDriver(client.channel);
+                w.connect(WorkerDriver.hello(prefix + "-" + i, 1, "leaving").build());
+                drivers.add(w);
+            }
+            // Worker 0 reconnects: its first stream ending later must not take the new session offline.
+            WorkerDriver again = new WorkerDriver(client.channel);
+            again.connect(WorkerDriver.hello(prefix + "-0", 1, "leaving").build());
+            drivers.forEach(WorkerDriver::close);
+            Poll.until(() -> count("SELECT COUNT(*) FROM workers WHERE id LIKE '" + prefix + "-%' AND status = 'OFFLINE'"),
+                    n -> n == 29, WAIT);
+            assertEquals(29, count("SELECT COUNT(*) FROM event_log WHERE event_type = 'worker_status' AND worker_id LIKE '"
+                    + prefix + "-%' AND payload LIKE '%disconnected%'"), "one OFFLINE event per worker that left");
+            assertEquals(WorkerStatus.WORKER_STATUS_ONLINE, client.workers.getWorker(GetWorkerRequest.newBuilder()
+                    .setWorkerId(prefix + "-0").build()).getWorker().getStatus());
+            again.close();
+            Poll.until(() -> client.workers.getWorker(GetWorkerRequest.newBuilder().setWorkerId(prefix + "-0").build())
+                    .getWorker().getStatus(), st -> st == WorkerStatus.WORKER_STATUS_OFFLINE, WAIT);
+        } finally {
+            drivers.forEach(WorkerDriver::close);
+        }
     }
 
     private long count(String sql) {
