@@ -92,13 +92,20 @@ public final class WorkersScenario implements Scenario {
                 Samples samples = new Samples(plane, proc);
                 GetStatsResponse first = samples.take();
                 long heartbeatsSentBefore = fleet.counters().heartbeats.sum();
+                // The heartbeat p99 of each interval, to show whether slow heartbeats are spread over
+                // the run or bunched in stalls.
+                var previous = new java.util.concurrent.atomic.AtomicReference<>(first);
                 var sampler = timers.scheduleAtFixedRate(() -> {
                     try {
                         GetStatsResponse s = samples.take();
-                        report.note("  connected=%d heap_used=%.0f MB rss=%s threads=%d, tasks completed %d/%d",
-                                s.getConnectedWorkers(), s.getJvm().getHeapUsedBytes() / MB,
+                        BucketHistogram interval = histogram(s, "heartbeat").minus(histogram(previous.getAndSet(s),
+                                "heartbeat"));
+                        report.note("  connected=%d heap_used=%.0f MB rss=%s threads=%d, tasks completed %d/%d,"
+                                + " heartbeat p99 %.1f ms max %.1f ms", s.getConnectedWorkers(),
+                                s.getJvm().getHeapUsedBytes() / MB,
                                 proc == null ? "?" : String.format("%.0f MB", samples.rssMax / MB),
-                                s.getJvm().getThreads(), completed.size(), trickle.created().size());
+                                s.getJvm().getThreads(), completed.size(), trickle.created().size(),
+                                interval.percentileMicros(99) / 1000.0, interval.maxBoundMicros() / 1000.0);
                     } catch (Exception e) {
                         report.note("  sample failed: %s", e);
                     }

@@ -53,6 +53,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
             AttemptReports reports, WorkerSettings settings, DispatchSignal dispatch, LiveEvents live,
             HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages,
             PlaneStats stats, java.time.Clock clock, dev.agentgrid.controlplane.worker.WorkerArrivals arrivals,
-            dev.agentgrid.controlplane.worker.WorkerDepartures departures) {
+            dev.agentgrid.controlplane.worker.WorkerDepartures departures, java.util.concurrent.Executor blocking) {
     }
 
     private final Dependencies deps;
@@ -88,6 +89,8 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     private volatile boolean draining;
     private volatile WorkerRegistration registration;
     private volatile UUID sessionId;
+    // Completes once the arrival committed and Welcome was queued (or the stream closed for its failure).
+    private volatile CompletableFuture<Void> arrival;
     // When this stream last renewed the worker's liveness (by a heartbeat or any other message).
     private volatile java.time.Instant lastRenewal;
 
@@ -110,9 +113,18 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
                     throw new FailedPreconditionException("protocol error: the first message must be Hello, got "
                             + req.getMessageCase());
                 }
-                hello(req.getHello());
-                deps.stats.latency(PlaneStats.HELLO).recordSince(start);
+                hello(req.getHello(), start);
                 return;
+            }
+            CompletableFuture<Void> arrived = arrival;
+            if (arrived != null && !arrived.isDone()) {
+                // A worker waits for Welcome before it sends more; one that did not waits here.
+                arrived.join();
+                synchronized (queue) {
+                    if (closed) {
+                        return; // the arrival failed and ended the stream
+                    }
+                }
             }
             if (!req.hasHeartbeat()) {
                 renewIfDue();
@@ -171,7 +183,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
         }
     }
 
-    private void hello(Hello h) {
+    private void hello(Hello h, long start) {
         Violations v = new Violations();
         v.requireLength(h.getWorkerId(), "hello.worker_id", 1, 128);
         v.maxLength(h.getName(), "hello.name", Limits.NAME);
@@ -205,13 +217,20 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
         // reaches this stream (it waits for Welcome); the dispatcher places nothing on a session
         // the store does not know yet.
         deps.sessions.attach(this);
-        WorkerReconciler.Reconciliation rec;
-        try {
-            rec = deps.arrivals.arrive(reg, session, running);
-        } catch (RuntimeException e) {
-            deps.sessions.detach(this);
-            throw e;
-        }
+        // Welcomed on the committing thread once the arrival's batch committed; the handler
+        // thread goes back to the pool meanwhile.
+        arrival = deps.arrivals.arrive(reg, session, running).handle((rec, error) -> {
+            if (error != null) {
+                closeAfterFailedWrite(session, error);
+            } else {
+                welcome(session, rec);
+                deps.stats.latency(PlaneStats.HELLO).recordSince(start);
+            }
+            return null;
+        });
+    }
+
+    private void welcome(UUID session, WorkerReconciler.Reconciliation rec) {
         Welcome.Builder welcome = Welcome.newBuilder()
                 .setSessionId(session.toString())
                 .setHeartbeatInterval(ProtoTime.duration(deps.settings.getHeartbeatInterval()))
@@ -221,14 +240,19 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
         sendWelcome(ConnectResponse.newBuilder().setWelcome(welcome).build());
         rec.cancelled().forEach(c -> cancel(c.taskId(), c.attempt(), "attempt is no longer held by this worker"));
         rec.resent().forEach(this::assign);
-        // What reached the plane for these attempts while the worker was away.
-        for (RunningAttempt k : rec.kept()) {
-            for (var answered : deps.store.read(() -> deps.hitl.undelivered(k.taskId(), k.attempt()))) {
-                answer(HitlDelivery.of(answered));
-            }
-            for (var m : deps.messages.undelivered(k.taskId(), k.attempt())) {
-                message(dev.agentgrid.controlplane.task.UserMessageDelivery.of(m));
-            }
+        if (!rec.kept().isEmpty()) {
+            // What reached the plane for these attempts while the worker was away: read on a
+            // thread of the server's pool, not on the committing one.
+            deps.blocking.execute(() -> {
+                for (RunningAttempt k : rec.kept()) {
+                    for (var answered : deps.store.read(() -> deps.hitl.undelivered(k.taskId(), k.attempt()))) {
+                        answer(HitlDelivery.of(answered));
+                    }
+                    for (var m : deps.messages.undelivered(k.taskId(), k.attempt())) {
+                        message(dev.agentgrid.controlplane.task.UserMessageDelivery.of(m));
+                    }
+                }
+            });
         }
         deps.dispatch.wake();
     }
@@ -393,12 +417,18 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     private void disconnected() {
         WorkerRegistration reg = registration;
         if (reg != null && deps.sessions.detach(this)) {
-            // Not waited for: if this fails, the liveness monitor declares the worker lost when its lease ends.
-            deps.departures.leave(reg.workerId(), sessionId).whenComplete((done, error) -> {
-                if (error != null) {
-                    LOG.warn("could not mark worker {} offline", reg.workerId(), error);
-                }
-            });
+            String worker = reg.workerId();
+            UUID session = sessionId;
+            CompletableFuture<Void> arrived = arrival;
+            // Queued after the arrival if that is still committing (before it, the departure would
+            // find nothing to take offline). Not waited for: if it fails, the liveness monitor
+            // declares the worker lost when its lease ends.
+            (arrived == null ? CompletableFuture.<Void>completedFuture(null) : arrived).thenRun(() ->
+                    deps.departures.leave(worker, session).whenComplete((done, error) -> {
+                        if (error != null) {
+                            LOG.warn("could not mark worker {} offline", worker, error);
+                        }
+                    }));
         }
     }
 

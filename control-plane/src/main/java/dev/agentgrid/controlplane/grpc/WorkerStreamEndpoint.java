@@ -26,9 +26,10 @@ public class WorkerStreamEndpoint extends WorkerServiceGrpc.WorkerServiceImplBas
             HitlRequests hitl, Store store, dev.agentgrid.controlplane.task.TaskMessages messages,
             dev.agentgrid.controlplane.stats.PlaneStats stats, java.time.Clock clock,
             dev.agentgrid.controlplane.worker.WorkerArrivals arrivals,
-            dev.agentgrid.controlplane.worker.WorkerDepartures departures) {
+            dev.agentgrid.controlplane.worker.WorkerDepartures departures,
+            @jakarta.inject.Named(io.micronaut.scheduling.TaskExecutors.IO) java.util.concurrent.ExecutorService ioExecutor) {
         this.deps = new WorkerStream.Dependencies(registry, sessions, reconciler, reports, settings, dispatch, live,
-                hitl, store, messages, stats, clock, arrivals, departures);
+                hitl, store, messages, stats, clock, arrivals, departures, ioExecutor);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Workers arriving (Hello): each is registered in a new session and its reported attempts are
@@ -41,10 +42,14 @@ public class WorkerArrivals implements AutoCloseable {
         });
     }
 
-    /** Registers the worker in a new session and reconciles its attempts; waits for the commit. */
-    public WorkerReconciler.Reconciliation arrive(WorkerRegistration registration, UUID sessionId,
+    /**
+     * Registers the worker in a new session and reconciles its attempts, in a coming batch; the
+     * result completes on commit. Not waited for: ten thousand workers connecting at once held a
+     * thread each while their batches committed (thousands of threads after a plane restart).
+     */
+    public CompletableFuture<WorkerReconciler.Reconciliation> arrive(WorkerRegistration registration, UUID sessionId,
             List<RunningAttempt> running) {
-        return commits.submit(new Arrival(registration, sessionId, running));
+        return commits.submitAsync(new Arrival(registration, sessionId, running));
     }
 
     private record Arrival(WorkerRegistration registration, UUID sessionId, List<RunningAttempt> running) {
