@@ -18,7 +18,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.test.support.TestPropertyProvider;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -45,11 +44,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
 class ApiAdmissionPostgresTest extends dev.agentgrid.controlplane.testing.ControlPlaneTestBase
         implements TestPropertyProvider {
-    private Map<String, String> db;
-
     @Override
     public Map<String, String> getProperties() {
-        db = new HashMap<>(TestDatabases.postgres());
+        Map<String, String> db = new HashMap<>(TestDatabases.postgres());
         db.put("agentgrid.db.reserved-connections", "3");
         db.put("agentgrid.db.admission-wait", "2s");
         return db;
@@ -66,8 +63,7 @@ class ApiAdmissionPostgresTest extends dev.agentgrid.controlplane.testing.Contro
                 .setTask(TaskSpec.newBuilder().setAgentType(agent).setInstructions("work")).build()).getTask().getId();
         ExecutorService callers = Executors.newFixedThreadPool(6);
         try (WorkerDriver w = new WorkerDriver(client.channel);
-                Connection locker = DriverManager.getConnection(db.get("agentgrid.db.url"), db.get("agentgrid.db.user"),
-                        db.get("agentgrid.db.password"))) {
+                Connection locker = openConnection()) {
             w.connect(WorkerDriver.hello("w-" + agent, 1, agent).build());
             AssignTask a = w.next(ConnectResponse::hasAssignTask).getAssignTask();
             w.send(ConnectRequest.newBuilder().setTaskAccepted(TaskAccepted.newBuilder().setTaskId(taskId)

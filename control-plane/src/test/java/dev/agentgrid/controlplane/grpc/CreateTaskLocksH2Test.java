@@ -8,7 +8,6 @@ import dev.agentgrid.proto.v1.CreateTaskRequest;
 import dev.agentgrid.proto.v1.Task;
 import dev.agentgrid.proto.v1.TaskSpec;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,7 @@ class CreateTaskLocksH2Test extends dev.agentgrid.controlplane.testing.ControlPl
     void aCreateWaitsLongerThanTwoSecondsForAnotherHoldingItsProject() throws Exception {
         String project = client.projects.createProject(CreateProjectRequest.newBuilder().setName("long batch").build())
                 .getProject().getId();
-        try (Connection other = DriverManager.getConnection(databaseUrl, "sa", "")) {
+        try (Connection other = openConnection()) {
             other.setAutoCommit(false);
             try (Statement s = other.createStatement()) {
                 s.execute("SELECT status FROM projects WHERE id = '" + project + "' FOR UPDATE");

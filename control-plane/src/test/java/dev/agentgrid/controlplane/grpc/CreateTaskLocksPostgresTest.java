@@ -15,7 +15,6 @@ import dev.agentgrid.proto.v1.Task;
 import dev.agentgrid.proto.v1.TaskSpec;
 import io.micronaut.test.support.TestPropertyProvider;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -36,18 +35,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
 class CreateTaskLocksPostgresTest extends dev.agentgrid.controlplane.testing.ControlPlaneTestBase
         implements TestPropertyProvider {
-    private Map<String, String> db;
-
     @Override
     public Map<String, String> getProperties() {
-        db = TestDatabases.postgres();
-        return db;
+        return TestDatabases.postgres();
     }
 
     @Test
     void createsInOneProjectDoNotWaitForEachOtherButACancelWaitsForThem() throws Exception {
         String project = project("shared");
-        try (Connection creator = connect()) {
+        try (Connection creator = openConnection()) {
             // Holds what a creating transaction holds on its project.
             creator.setAutoCommit(false);
             try (Statement s = creator.createStatement()) {
@@ -73,7 +69,7 @@ class CreateTaskLocksPostgresTest extends dev.agentgrid.controlplane.testing.Con
     void aTaskDependingOnOneThatCompletesMeanwhileIsNotLeftWaiting() throws Exception {
         String project = project("race");
         String upstream = create(project, "nobody-serves-this").getId();
-        try (Connection finisher = connect()) {
+        try (Connection finisher = openConnection()) {
             // A transaction completing the upstream task holds its row until it commits.
             finisher.setAutoCommit(false);
             try (Statement s = finisher.createStatement()) {
@@ -103,11 +99,6 @@ class CreateTaskLocksPostgresTest extends dev.agentgrid.controlplane.testing.Con
     private Task create(String project, String agentType) {
         return client.tasks.createTask(CreateTaskRequest.newBuilder().setProjectId(project)
                 .setTask(TaskSpec.newBuilder().setAgentType(agentType).setInstructions("x")).build()).getTask();
-    }
-
-    private Connection connect() throws Exception {
-        return DriverManager.getConnection(db.get("agentgrid.db.url"), db.get("agentgrid.db.user"),
-                db.get("agentgrid.db.password"));
     }
 
     private static int unfinishedDeps(Connection c, String taskId) throws Exception {

@@ -11,7 +11,6 @@ import dev.agentgrid.proto.v1.ConnectRequest;
 import dev.agentgrid.proto.v1.ConnectResponse;
 import io.micronaut.test.support.TestPropertyProvider;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,12 +32,9 @@ class WorkerStormPostgresTest extends dev.agentgrid.controlplane.testing.Control
         implements TestPropertyProvider {
     private static final int WORKERS = 40;
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private Map<String, String> db;
-
     @Override
     public Map<String, String> getProperties() {
-        db = TestDatabases.postgres();
-        return db;
+        return TestDatabases.postgres();
     }
 
     @Test
@@ -46,8 +42,7 @@ class WorkerStormPostgresTest extends dev.agentgrid.controlplane.testing.Control
         String prefix = "storm-" + UUID.randomUUID().toString().substring(0, 8);
         WorkerSessions sessions = ctx.getBean(WorkerSessions.class);
         List<WorkerDriver> drivers = new ArrayList<>();
-        try (Connection locker = DriverManager.getConnection(db.get("agentgrid.db.url"), db.get("agentgrid.db.user"),
-                db.get("agentgrid.db.password"))) {
+        try (Connection locker = openConnection()) {
             locker.setAutoCommit(false);
             holdSequenceLock(locker);
             for (int i = 0; i < WORKERS; i++) {

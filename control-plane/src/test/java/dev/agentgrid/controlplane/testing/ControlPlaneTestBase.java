@@ -38,6 +38,15 @@ public abstract class ControlPlaneTestBase {
 
     @io.micronaut.context.annotation.Value("${agentgrid.db.url}")
     protected String databaseUrl;
+    @io.micronaut.context.annotation.Value("${agentgrid.db.user}")
+    protected String databaseUser;
+    @io.micronaut.context.annotation.Value("${agentgrid.db.password:}")
+    protected String databasePassword;
+
+    /** A connection of the test's own to the plane's database, outside the plane's pool (e.g. to hold a lock). */
+    protected java.sql.Connection openConnection() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(databaseUrl, databaseUser, databasePassword);
+    }
 
     /** The database product this class must run on, as its configured URL says. */
     protected String expectedDatabase() {
