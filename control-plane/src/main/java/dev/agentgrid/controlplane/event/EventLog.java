@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.event;
 
+import dev.agentgrid.controlplane.store.Database;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
@@ -20,10 +21,10 @@ import java.util.UUID;
 public class EventLog {
     private final JdbcOperations jdbc;
     private final dev.agentgrid.controlplane.stats.PlaneStats stats;
-    private final dev.agentgrid.controlplane.store.Database database;
+    private final Database database;
 
     public EventLog(JdbcOperations jdbc, dev.agentgrid.controlplane.stats.PlaneStats stats,
-            dev.agentgrid.controlplane.store.Database database) {
+            Database database) {
         this.jdbc = jdbc;
         this.stats = stats;
         this.database = database;
