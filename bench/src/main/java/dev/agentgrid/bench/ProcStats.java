@@ -47,6 +47,51 @@ final class ProcStats {
         return ticks * (1_000_000_000L / TICKS_PER_SECOND);
     }
 
+    /**
+     * Time the process's threads spent runnable but waiting for a CPU, in nanoseconds (the second
+     * field of each {@code /proc/<pid>/task/<tid>/schedstat}); threads that ended are not counted.
+     * -1 if the process is gone or the kernel keeps no schedstats.
+     */
+    static long runQueueWaitNanos(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            long sum = 0;
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    sum += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split("\\s+")[1]);
+                } catch (IOException threadEnded) {
+                    // gone between listing and reading
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+    }
+
+    /**
+     * The machine's CPU time as {busy, total} in clock ticks, from the first line of
+     * {@code /proc/stat} (idle and iowait count as not busy); null if unreadable.
+     */
+    static long[] machineCpuTicks() {
+        try {
+            return machineCpuTicksOf(Files.readAllLines(Path.of("/proc/stat")).get(0));
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /** Parses the {@code cpu} line of {@code /proc/stat}. */
+    static long[] machineCpuTicksOf(String cpuLine) {
+        String[] f = cpuLine.trim().split("\\s+");
+        long total = 0;
+        // user nice system idle iowait irq softirq steal (guest time is already in user)
+        for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
+            total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+        return new long[] {total - idle, total};
+    }
+
     static double mib(long bytes) {
         return bytes / (1024.0 * 1024.0);
     }

@@ -156,9 +156,19 @@ public final class WorkersScenario implements Scenario {
                         .put("heap_used_after_gc_peak_mb", last.getJvm().getHeapUsedAfterGcPeakBytes() / MB)
                         .put("cpu_avg_pct", 100.0 * planeCpu / wallSeconds);
                 if (proc != null) {
+                    double procSeconds = (samples.procAtLast - samples.procAtFirst) / 1e9;
                     line.put("rss_max_mb", samples.rssMax / MB)
-                            .put("proc_cpu_avg_pct", 100.0 * (samples.procCpuLast - samples.procCpuFirst)
-                                    / ((samples.procAtLast - samples.procAtFirst) / 1e9));
+                            .put("proc_cpu_avg_pct", 100.0 * (samples.procCpuLast - samples.procCpuFirst) / procSeconds);
+                    // What bounds the heartbeat's tail on a shared small machine: how busy the
+                    // machine was, and how long the plane's threads waited for a CPU meanwhile.
+                    if (samples.runQueueWaitFirst >= 0 && samples.runQueueWaitLast >= 0) {
+                        line.put("plane_runqueue_wait_ms_per_s",
+                                (samples.runQueueWaitLast - samples.runQueueWaitFirst) / 1e6 / procSeconds);
+                    }
+                    if (samples.machineFirst != null && samples.machineLast != null) {
+                        line.put("machine_cpu_busy_pct", 100.0 * (samples.machineLast[0] - samples.machineFirst[0])
+                                / (samples.machineLast[1] - samples.machineFirst[1]));
+                    }
                 }
                 line.put("tasks_created", created.size())
                         .put("tasks_completed", created.size() - notCompleted)
@@ -212,6 +222,10 @@ public final class WorkersScenario implements Scenario {
         volatile double procCpuLast;
         volatile long procAtFirst;
         volatile long procAtLast;
+        volatile long runQueueWaitFirst;
+        volatile long runQueueWaitLast;
+        volatile long[] machineFirst;
+        volatile long[] machineLast;
 
         Samples(PlaneConnection plane, Long proc) {
             this.plane = plane;
@@ -226,12 +240,18 @@ public final class WorkersScenario implements Scenario {
                 rssMax = Math.max(rssMax, ProcStats.rssBytes(proc));
                 double cpu = ProcStats.cpuNanos(proc) / 1e9;
                 long now = System.nanoTime();
+                long waited = ProcStats.runQueueWaitNanos(proc);
+                long[] machine = ProcStats.machineCpuTicks();
                 if (Double.isNaN(procCpuFirst)) {
                     procCpuFirst = cpu;
                     procAtFirst = now;
+                    runQueueWaitFirst = waited;
+                    machineFirst = machine;
                 }
                 procCpuLast = cpu;
                 procAtLast = now;
+                runQueueWaitLast = waited;
+                machineLast = machine;
             }
             return s;
         }

@@ -20,4 +20,19 @@ class ProcStatsTest {
         assertEquals(-1, ProcStats.rssBytes(Long.MAX_VALUE));
         assertEquals(-1, ProcStats.cpuNanos(Long.MAX_VALUE));
     }
+
+    @Test
+    void machineBusyTimeLeavesOutIdleAndIowait() {
+        long[] t = ProcStats.machineCpuTicksOf("cpu  100 5 40 800 50 3 2 0 0 0");
+        assertEquals(150, t[0], "user + nice + system + irq + softirq + steal");
+        assertEquals(1000, t[1]);
+    }
+
+    @Test
+    void thisProcessHasARunQueueWaitAndAMissingOneHasNone() {
+        assertTrue(ProcStats.runQueueWaitNanos(ProcessHandle.current().pid()) >= 0);
+        assertEquals(-1, ProcStats.runQueueWaitNanos(Long.MAX_VALUE));
+        long[] machine = ProcStats.machineCpuTicks();
+        assertTrue(machine != null && machine[1] > 0 && machine[0] <= machine[1]);
+    }
 }

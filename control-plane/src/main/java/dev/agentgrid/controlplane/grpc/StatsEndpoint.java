@@ -37,7 +37,7 @@ public class StatsEndpoint extends StatsServiceGrpc.StatsServiceImplBase {
     public void getStats(GetStatsRequest req, StreamObserver<GetStatsResponse> out) {
         GetStatsResponse.Builder b = GetStatsResponse.newBuilder()
                 .setTime(ProtoTime.timestamp(clock.instant()))
-                .setConnectedWorkers(sessions.all().size());
+                .setConnectedWorkers(sessions.count());
         stats.latencies().forEach((name, s) -> b.addLatencies(latency(name, s)));
         stats.counters().forEach((name, v) -> b.addCounters(Counter.newBuilder().setName(name).setValue(v)));
         b.setJvm(jvm());

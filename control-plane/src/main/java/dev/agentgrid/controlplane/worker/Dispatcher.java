@@ -69,13 +69,15 @@ public class Dispatcher {
     private final PlaneStats stats;
     private final TaskRows rows;
     private final WorkerQueries workerQueries;
+    private final java.time.Clock clock;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicInteger rotation = new AtomicInteger();
 
     public Dispatcher(Store store, JdbcOperations jdbc, WorkerSessions sessions, TaskTransitions transitions,
             HandoffContexts handoffs, WorkerSettings settings, DispatchSignal signal, PlaneStats stats, TaskRows rows,
-            WorkerQueries workerQueries) {
+            WorkerQueries workerQueries, java.time.Clock clock) {
+        this.clock = clock;
         this.stats = stats;
         this.workerQueries = workerQueries;
         this.rows = rows;
@@ -108,13 +110,22 @@ public class Dispatcher {
 
     private void round() {
         scheduled.set(false);
-        List<WorkerChannel> workers = placeable();
+        PlaceableWorkers workers = sessions.placeable();
         if (workers.isEmpty()) {
             return;
         }
         try {
             long start = System.nanoTime();
-            Map<WorkerChannel, List<Assignment>> claimed = claim(workers);
+            // Reading every worker's slots costs a statement per thousand workers; most rounds
+            // (one per finished task) find nothing to place, which one indexed read tells first.
+            if (workers.size() > PROBE_ABOVE_WORKERS && !anyPlaceable(workers.agentTypes())) {
+                return;
+            }
+            List<WorkerChannel> open = workers.inRotation(rotation.getAndIncrement());
+            if (open.isEmpty()) {
+                return; // all draining
+            }
+            Map<WorkerChannel, List<Assignment>> claimed = claim(open);
             stats.latency(PlaneStats.DISPATCH_CLAIM).recordSince(start);
             if (deliver(claimed) >= MAX_CANDIDATES / OVERFETCH) {
                 wake(); // a full round: there may be more to place
@@ -122,6 +133,14 @@ public class Dispatcher {
         } catch (RuntimeException e) {
             LOG.warn("dispatch round failed", e);
         }
+    }
+
+    /** Whether a task of one of these agent types waits to be placed now. */
+    private boolean anyPlaceable(java.util.Set<String> agentTypes) {
+        Map<String, Integer> oneOfEach = new TreeMap<>();
+        agentTypes.forEach(t -> oneOfEach.put(t, 1));
+        java.time.Instant now = dev.agentgrid.controlplane.common.Times.now(clock);
+        return store.read(() -> !candidates(oneOfEach, 1, now).isEmpty());
     }
 
     /**
@@ -136,15 +155,8 @@ public class Dispatcher {
     private void placeNow(Changes c, NewlyCreated created) {
         Set<String> types = new HashSet<>();
         created.rows().values().forEach(t -> types.add(t.agentType()));
-        List<WorkerChannel> workers = new ArrayList<>();
-        for (WorkerChannel ch : placeable()) {
-            if (workers.size() == PLACE_NOW_WORKERS) {
-                break;
-            }
-            if (ch.registration().agentTypes().stream().anyMatch(types::contains)) {
-                workers.add(ch);
-            }
-        }
+        List<WorkerChannel> workers = sessions.placeable().serving(types, PLACE_NOW_WORKERS,
+                rotation.getAndIncrement());
         Map<WorkerChannel, List<Assignment>> claimed = workers.isEmpty() ? Map.of() : claim(c, workers, created);
         Set<UUID> placed = new HashSet<>();
         claimed.values().forEach(list -> list.forEach(a -> placed.add(a.task().id())));
@@ -155,20 +167,6 @@ public class Dispatcher {
                 wake();
             }
         });
-    }
-
-    /** This replica's workers that take work, in a rotated order so that equal workers share the load. */
-    private List<WorkerChannel> placeable() {
-        List<WorkerChannel> workers = new ArrayList<>();
-        for (WorkerChannel ch : sessions.all()) {
-            if (!ch.isDraining() && sessions.isCurrent(ch) && !ch.registration().agentTypes().isEmpty()) {
-                workers.add(ch);
-            }
-        }
-        if (!workers.isEmpty()) {
-            Collections.rotate(workers, -Math.floorMod(rotation.getAndIncrement(), workers.size()));
-        }
-        return workers;
     }
 
     /** Sends committed assignments to their workers; how many. */
@@ -206,15 +204,6 @@ public class Dispatcher {
     }
 
     private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers, NewlyCreated created) {
-        if (workers.size() > PROBE_ABOVE_WORKERS) {
-            // Reading every worker's slots costs a statement per thousand workers; most rounds
-            // (one per finished task) find nothing to place, which one indexed read tells first.
-            Map<String, Integer> oneOfEach = new TreeMap<>();
-            workers.forEach(ch -> ch.registration().agentTypes().forEach(t -> oneOfEach.put(t, 1)));
-            if (candidates(oneOfEach, 1, c.now()).isEmpty()) {
-                return Map.of();
-            }
-        }
         // Read without locks, to plan; checked again under the workers' locks below.
         Map<String, Integer> held = workerQueries.usedSlots(workers.stream().map(WorkerChannel::workerId).toList());
         // Most tasks have no label selector, so the first read takes one candidate per free slot;

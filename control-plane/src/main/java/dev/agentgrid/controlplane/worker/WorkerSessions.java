@@ -12,6 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public class WorkerSessions implements WorkerCommands {
     private final ConcurrentHashMap<String, WorkerChannel> byWorker = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Bumped after every change of {@link #byWorker}, so a snapshot knows it is stale. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile PlaceableWorkers placeable = PlaceableWorkers.NONE;
 
     /**
      * Makes {@code channel} the worker's current one; an older channel is closed. After
@@ -19,6 +22,7 @@ public class WorkerSessions implements WorkerCommands {
      */
     public void attach(WorkerChannel channel) {
         WorkerChannel previous = byWorker.put(channel.workerId(), channel);
+        changes.incrementAndGet();
         if (previous != null && previous != channel) {
             previous.supersede();
         }
@@ -45,7 +49,30 @@ public class WorkerSessions implements WorkerCommands {
      * @return whether it was current (false if a newer connection superseded it)
      */
     public boolean detach(WorkerChannel channel) {
-        return byWorker.remove(channel.workerId(), channel);
+        boolean removed = byWorker.remove(channel.workerId(), channel);
+        if (removed) {
+            changes.incrementAndGet();
+        }
+        return removed;
+    }
+
+    /**
+     * The connected workers that serve an agent type, as of the last change: rebuilt on the first
+     * call after a worker came or went, shared by every call until the next change.
+     */
+    public PlaceableWorkers placeable() {
+        PlaceableWorkers known = placeable;
+        if (known.version() == changes.get()) {
+            return known;
+        }
+        synchronized (changes) {
+            // Read before the map: a change while building bumps it again, and the next call rebuilds.
+            long version = changes.get();
+            if (placeable.version() != version) {
+                placeable = new PlaceableWorkers(version, byWorker.values());
+            }
+            return placeable;
+        }
     }
 
     /** Whether {@code channel} is its worker's current channel. */
@@ -61,6 +88,11 @@ public class WorkerSessions implements WorkerCommands {
     /** Every connected worker. */
     public List<WorkerChannel> all() {
         return List.copyOf(byWorker.values());
+    }
+
+    /** How many workers are connected. */
+    public int count() {
+        return byWorker.size();
     }
 
     /** Ends every worker stream, if {@link #closeAll()} did not already (see GracefulShutdown). */

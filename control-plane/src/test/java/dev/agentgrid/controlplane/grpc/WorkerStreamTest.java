@@ -365,6 +365,32 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void aHeartbeatOfASessionAnotherReplicaTookOverClosesTheStreamAndChangesNothing() throws Exception {
+        String id = unique("w");
+        String otherId = unique("w");
+        try (WorkerDriver w = new WorkerDriver(client.channel); WorkerDriver other = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(id, 1, "a").build());
+            other.connect(WorkerDriver.hello(otherId, 1, "a").build());
+            // What a reconnect to another replica leaves in the shared table.
+            UUID elsewhere = UUID.randomUUID();
+            store.write(c -> jdbc.prepareStatement("UPDATE workers SET session_id = ? WHERE id = ?", ps -> {
+                ps.setObject(1, elsewhere);
+                ps.setString(2, id);
+                return ps.executeUpdate();
+            }));
+            w.heartbeat(MetricsSnapshot.newBuilder().setCpuUsage(0.75).build());
+            other.heartbeat(MetricsSnapshot.newBuilder().setCpuUsage(0.5).build());
+            assertEquals(Status.Code.FAILED_PRECONDITION, w.awaitClosed().getCode());
+            var stored = client.workers.getWorker(GetWorkerRequest.newBuilder().setWorkerId(id).build()).getWorker();
+            assertTrue(stored.getMetrics().getCpuUsage() != 0.75, "the stale session's metrics are not stored");
+            // The worker in the same batch, or the next one, is current and stays connected.
+            Poll.until(() -> client.workers.getWorker(GetWorkerRequest.newBuilder().setWorkerId(otherId).build())
+                    .getWorker(), x -> x.getMetrics().getCpuUsage() == 0.5, WAIT);
+            assertFalse(other.closed.isDone());
+        }
+    }
+
+    @Test
     void aReconnectingWorkerKeepsItsAttemptsAndIsToldToCancelOthers() throws Exception {
         String agent = unique("long");
         String id = unique("w");
