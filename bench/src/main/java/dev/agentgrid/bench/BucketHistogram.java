@@ -13,6 +13,16 @@ import java.util.TreeMap;
 record BucketHistogram(TreeMap<Long, Long> counts) {
     static final BucketHistogram EMPTY = new BucketHistogram(new TreeMap<>());
 
+    /** The plane's histogram called {@code name} in a GetStats reply; empty if it has none. */
+    static BucketHistogram named(dev.agentgrid.proto.v1.GetStatsResponse stats, String name) {
+        for (Latency l : stats.getLatenciesList()) {
+            if (l.getName().equals(name)) {
+                return of(l);
+            }
+        }
+        return EMPTY;
+    }
+
     static BucketHistogram of(Latency latency) {
         TreeMap<Long, Long> counts = new TreeMap<>();
         for (LatencyBucket b : latency.getBucketsList()) {

@@ -3,7 +3,6 @@ package dev.agentgrid.bench;
 import dev.agentgrid.proto.v1.GetStatsRequest;
 import dev.agentgrid.proto.v1.GetTaskRequest;
 import dev.agentgrid.proto.v1.GetStatsResponse;
-import dev.agentgrid.proto.v1.Latency;
 import dev.agentgrid.proto.v1.SubscribeRequest;
 import java.time.Duration;
 import java.util.Set;
@@ -98,7 +97,7 @@ public final class WorkersScenario implements Scenario {
                 var sampler = timers.scheduleAtFixedRate(() -> {
                     try {
                         GetStatsResponse s = samples.take();
-                        BucketHistogram interval = histogram(s, "heartbeat").minus(histogram(previous.getAndSet(s),
+                        BucketHistogram interval = BucketHistogram.named(s, "heartbeat").minus(BucketHistogram.named(previous.getAndSet(s),
                                 "heartbeat"));
                         report.note("  connected=%d heap_used=%.0f MB rss=%s threads=%d, tasks completed %d/%d,"
                                 + " heartbeat p99 %.1f ms max %.1f ms", s.getConnectedWorkers(),
@@ -136,7 +135,7 @@ public final class WorkersScenario implements Scenario {
                             t.getWorkerId());
                 });
 
-                BucketHistogram heartbeats = histogram(last, "heartbeat").minus(histogram(first, "heartbeat"));
+                BucketHistogram heartbeats = BucketHistogram.named(last, "heartbeat").minus(BucketHistogram.named(first, "heartbeat"));
                 double wallSeconds = seconds(last.getTime()) - seconds(first.getTime());
                 double planeCpu = seconds(last.getJvm().getProcessCpuTime()) - seconds(first.getJvm().getProcessCpuTime());
                 Report.Line line = report.line(name())
@@ -193,15 +192,6 @@ public final class WorkersScenario implements Scenario {
     private static Duration heartbeatInterval(SimulatedWorkerFleet fleet) {
         var d = fleet.heartbeatInterval();
         return Duration.ofSeconds(d.getSeconds(), d.getNanos());
-    }
-
-    private static BucketHistogram histogram(GetStatsResponse stats, String name) {
-        for (Latency l : stats.getLatenciesList()) {
-            if (l.getName().equals(name)) {
-                return BucketHistogram.of(l);
-            }
-        }
-        return BucketHistogram.EMPTY;
     }
 
     private static double seconds(com.google.protobuf.Timestamp t) {

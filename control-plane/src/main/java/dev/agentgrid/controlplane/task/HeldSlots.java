@@ -44,6 +44,25 @@ public class HeldSlots {
         if (!held && !holds) {
             return;
         }
+        Delta delta = delta(c);
+        if (held) {
+            delta.byWorker.merge(before.workerId(), -1, Integer::sum);
+        }
+        if (holds) {
+            delta.byWorker.merge(after.workerId(), 1, Integer::sum);
+        }
+    }
+
+    /**
+     * Records that {@code n} slots of the worker were already added to its row in this transaction
+     * (the dispatcher takes them before the tasks' transitions say so), so the net change written
+     * at commit leaves them out.
+     */
+    public void alreadyTaken(Changes c, String workerId, int n) {
+        delta(c).byWorker.merge(workerId, -n, Integer::sum);
+    }
+
+    private Delta delta(Changes c) {
         Delta delta = c.scoped(Delta.class);
         if (delta == null) {
             Delta created = new Delta();
@@ -51,12 +70,7 @@ public class HeldSlots {
             c.beforeCommit(() -> write(created));
             delta = created;
         }
-        if (held) {
-            delta.byWorker.merge(before.workerId(), -1, Integer::sum);
-        }
-        if (holds) {
-            delta.byWorker.merge(after.workerId(), 1, Integer::sum);
-        }
+        return delta;
     }
 
     private void write(Delta delta) {

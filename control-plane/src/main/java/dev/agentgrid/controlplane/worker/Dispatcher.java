@@ -6,6 +6,7 @@ import dev.agentgrid.controlplane.store.Changes;
 import dev.agentgrid.controlplane.store.InList;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.DispatchSignal;
+import dev.agentgrid.controlplane.task.HeldSlots;
 import dev.agentgrid.controlplane.task.NewlyCreated;
 import dev.agentgrid.controlplane.task.Task;
 import dev.agentgrid.controlplane.task.TaskStatus;
@@ -70,14 +71,16 @@ public class Dispatcher {
     private final TaskRows rows;
     private final WorkerQueries workerQueries;
     private final java.time.Clock clock;
+    private final HeldSlots heldSlots;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicInteger rotation = new AtomicInteger();
 
     public Dispatcher(Store store, JdbcOperations jdbc, WorkerSessions sessions, TaskTransitions transitions,
             HandoffContexts handoffs, WorkerSettings settings, DispatchSignal signal, PlaneStats stats, TaskRows rows,
-            WorkerQueries workerQueries, java.time.Clock clock) {
+            WorkerQueries workerQueries, java.time.Clock clock, HeldSlots heldSlots) {
         this.clock = clock;
+        this.heldSlots = heldSlots;
         this.stats = stats;
         this.workerQueries = workerQueries;
         this.rows = rows;
@@ -285,16 +288,20 @@ public class Dispatcher {
         // Tasks first (never waited for: one another dispatcher holds is left to it), then the
         // chosen workers' slot rows in id order.
         List<Task> locked = lockPending(owner.keySet(), created, c.now());
-        // Free slots again under the workers' locks: an attempt may have been placed on one
-        // of them since the unlocked read (by a dispatcher of another replica it was connected
-        // to a moment ago).
-        Map<String, Integer> freeNow = lockCurrentSessions(plan.keySet());
+        // Then the workers' slots, under the slot rows' locks: a slot may have been taken since the
+        // unlocked read (by a dispatcher of another replica the worker was connected to a moment
+        // ago), or the worker's session may have changed.
+        Map<String, List<Task>> byWorker = new TreeMap<>();
+        Map<String, UUID> sessions = new HashMap<>();
+        for (Task t : locked) {
+            WorkerChannel ch = owner.get(t.id());
+            byWorker.computeIfAbsent(ch.workerId(), w -> new ArrayList<>()).add(t);
+            sessions.put(ch.workerId(), ch.sessionId());
+        }
+        Set<String> granted = takeSlots(c, byWorker, sessions);
         List<Task> chosen = new ArrayList<>(locked.size());
         for (Task t : locked) {
-            String worker = owner.get(t.id()).workerId();
-            Integer free = freeNow.get(worker);
-            if (free != null && free > 0) {
-                freeNow.put(worker, free - 1);
+            if (granted.contains(owner.get(t.id()).workerId())) {
                 chosen.add(t);
             }
         }
@@ -392,45 +399,40 @@ public class Dispatcher {
     }
 
     /**
-     * Locks the workers' slot rows (in id order); for those whose stored session is the channel's,
-     * their free slots now (the others are left out). The slot row, not the worker row, is the lock:
-     * a change of session (connect, drain, offline) takes it too, so the session read after it is
-     * current, and heartbeats, which update the worker rows all the time, never wait for a round.
+     * Takes the slots for the tasks planned on each worker, in worker id order: a worker gets all
+     * of them if its slot row still carries the channel's session and has room for them all, else
+     * none this round (a round follows). One conditional update per worker, in one JDBC batch: the
+     * row lock, the session check and the count were three statements. The slot row, not the
+     * worker row, is the lock: a change of session (connect, drain, offline) writes it too, and
+     * heartbeats, which update the worker rows all the time, never wait for a placement.
+     *
+     * @return the workers whose slots were taken
      */
-    private Map<String, Integer> lockCurrentSessions(Collection<WorkerChannel> channels) {
-        Map<String, WorkerChannel> byId = new TreeMap<>();
-        channels.forEach(ch -> byId.put(ch.workerId(), ch));
-        Map<String, Integer> held = new HashMap<>();
-        Map<String, Integer> free = new HashMap<>();
-        for (List<String> chunk : InList.chunks(List.copyOf(byId.keySet()))) {
-            String ids = InList.placeholders(chunk.size());
-            jdbc.prepareStatement("SELECT worker_id, held FROM worker_slots WHERE worker_id IN (" + ids
-                    + ") ORDER BY worker_id FOR UPDATE", ps -> {
-                        InList.bind(ps, chunk);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                held.put(rs.getString(1), rs.getInt(2));
-                            }
-                        }
-                        return null;
-                    });
-            // A statement of its own, after the lock: in one statement the session would be read
-            // from the snapshot taken before waiting for the lock, missing a session change that
-            // committed meanwhile.
-            jdbc.prepareStatement("SELECT id, session_id FROM workers WHERE id IN (" + ids + ")", ps -> {
-                InList.bind(ps, chunk);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        WorkerChannel ch = byId.get(rs.getString(1));
-                        if (held.containsKey(ch.workerId()) && ch.sessionId().equals(rs.getObject(2, UUID.class))) {
-                            free.put(ch.workerId(), ch.registration().slots() - held.get(ch.workerId()));
-                        }
-                    }
-                }
-                return null;
-            });
+    private Set<String> takeSlots(Changes c, Map<String, List<Task>> byWorker, Map<String, UUID> sessions) {
+        if (byWorker.isEmpty()) {
+            return Set.of();
         }
-        return free;
+        List<String> ids = List.copyOf(byWorker.keySet());
+        int[] updated = jdbc.prepareStatement("UPDATE worker_slots SET held = held + ?"
+                + " WHERE worker_id = ? AND session_id = ? AND held + ? <= slots", ps -> {
+                    for (String id : ids) {
+                        int n = byWorker.get(id).size();
+                        ps.setInt(1, n);
+                        ps.setString(2, id);
+                        ps.setObject(3, sessions.get(id));
+                        ps.setInt(4, n);
+                        ps.addBatch();
+                    }
+                    return ps.executeBatch();
+                });
+        Set<String> granted = new HashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (updated[i] > 0) {
+                granted.add(ids.get(i));
+                heldSlots.alreadyTaken(c, ids.get(i), byWorker.get(ids.get(i)).size());
+            }
+        }
+        return granted;
     }
 
     /** Whether a worker's labels satisfy a selector: every selector entry present with an equal value. */

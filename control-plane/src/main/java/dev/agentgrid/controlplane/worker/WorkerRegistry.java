@@ -56,12 +56,15 @@ public class WorkerRegistry {
                     before == null ? c.now() : before.createdAt(), c.now(), c.now(), c.now());
             Worker saved = before == null ? workers.save(w) : workers.update(w);
             if (before == null) {
-                jdbc.prepareStatement("INSERT INTO worker_slots (worker_id, held) VALUES (?, 0)", ps -> {
-                    ps.setString(1, r.workerId());
-                    return ps.executeUpdate();
-                });
+                jdbc.prepareStatement("INSERT INTO worker_slots (worker_id, held, session_id, slots) VALUES (?, 0, ?, ?)",
+                        ps -> {
+                            ps.setString(1, r.workerId());
+                            ps.setObject(2, sessionId);
+                            ps.setInt(3, r.slots());
+                            return ps.executeUpdate();
+                        });
             } else {
-                lockSlots(r.workerId());
+                syncSlots(r.workerId(), sessionId, r.slots());
             }
             emitStatus(c, saved, before == null ? null : before.status(), "connected");
             return saved;
@@ -326,7 +329,7 @@ public class WorkerRegistry {
         if (w == null || !Objects.equals(sessionId, w.sessionId()) || w.status() == status) {
             return;
         }
-        lockSlots(workerId);
+        syncSlots(workerId, status == WorkerStatus.OFFLINE ? null : w.sessionId(), w.slots());
         Worker changed = workers.update(new Worker(w.id(), w.name(), w.hostname(), w.version(), w.labelsJson(),
                 w.agentTypesJson(), w.slots(), status, w.inventoryJson(), w.metricsJson(),
                 status == WorkerStatus.OFFLINE ? null : w.sessionId(), w.createdAt(), w.connectedAt(),
@@ -341,7 +344,7 @@ public class WorkerRegistry {
             if (w == null || w.status() == WorkerStatus.OFFLINE) {
                 return null;
             }
-            lockSlots(workerId);
+            syncSlots(workerId, null, w.slots());
             Worker lost = workers.update(new Worker(w.id(), w.name(), w.hostname(), w.version(), w.labelsJson(),
                     w.agentTypesJson(), w.slots(), WorkerStatus.OFFLINE, w.inventoryJson(), w.metricsJson(), null,
                     w.createdAt(), w.connectedAt(), w.lastHeartbeatAt(), c.now()));
@@ -351,13 +354,16 @@ public class WorkerRegistry {
     }
 
     /**
-     * Takes the worker's slot row lock until the transaction ends: the dispatcher holds it while
-     * it checks a worker's session and places work on it, so a session change waits for a round
-     * in progress and a round started after it sees the new session.
+     * Writes the worker's session (null once offline) and slots onto its slot row, in the
+     * transaction that changes them in {@code workers}. The dispatcher takes slots with a
+     * conditional update of that row, so a session change waits for a placement in progress, and
+     * a placement after it sees the new session.
      */
-    private void lockSlots(String workerId) {
-        jdbc.prepareStatement("UPDATE worker_slots SET held = held WHERE worker_id = ?", ps -> {
-            ps.setString(1, workerId);
+    private void syncSlots(String workerId, UUID sessionIdOrNull, int slots) {
+        jdbc.prepareStatement("UPDATE worker_slots SET session_id = ?, slots = ? WHERE worker_id = ?", ps -> {
+            ps.setObject(1, sessionIdOrNull);
+            ps.setInt(2, slots);
+            ps.setString(3, workerId);
             return ps.executeUpdate();
         });
     }

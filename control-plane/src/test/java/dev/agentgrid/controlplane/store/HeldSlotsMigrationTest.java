@@ -21,6 +21,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * upgraded with attempts in flight never places more than a worker's slots.
  */
 class HeldSlotsMigrationTest {
+    private static final UUID BUSY_SESSION = UUID.fromString("5e55e55e-0000-4000-8000-000000000001");
 
     @Test
     void onH2() throws SQLException {
@@ -46,8 +47,10 @@ class HeldSlotsMigrationTest {
                         + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
                 for (String w : new String[] {"busy", "idle"}) {
                     s.execute("INSERT INTO workers (id, name, hostname, version, labels_json, agent_types_json, slots,"
-                            + " status, inventory_json, created_at, updated_at) VALUES ('" + w + "', '" + w
-                            + "', 'h', '1', '{}', '[\"t\"]', 8, 'ONLINE', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+                            + " status, inventory_json, session_id, created_at, updated_at) VALUES ('" + w + "', '" + w
+                            + "', 'h', '1', '{}', '[\"t\"]', 8, 'ONLINE', '{}', "
+                            + (w.equals("busy") ? "'" + BUSY_SESSION + "'" : "NULL")
+                            + ", CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
                 }
             }
             // busy holds three (one of each held status); its finished and released tasks do not count.
@@ -68,14 +71,15 @@ class HeldSlotsMigrationTest {
             }
         }
         Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
-        Map<String, Integer> held = new TreeMap<>();
+        Map<String, String> slots = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(url, user, password);
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT worker_id, held FROM worker_slots")) {
+                ResultSet rs = s.executeQuery("SELECT worker_id, held, slots, session_id FROM worker_slots")) {
             while (rs.next()) {
-                held.put(rs.getString(1), rs.getInt(2));
+                slots.put(rs.getString(1), rs.getInt(2) + " of " + rs.getInt(3) + ", session " + rs.getObject(4));
             }
         }
-        assertEquals(Map.of("busy", 3, "idle", 0), held);
+        // The later migration copies each worker's slots and session onto its slot row.
+        assertEquals(Map.of("busy", "3 of 8, session " + BUSY_SESSION, "idle", "0 of 8, session null"), slots);
     }
 }
