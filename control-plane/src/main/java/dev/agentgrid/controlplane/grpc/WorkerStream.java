@@ -1,6 +1,5 @@
 package dev.agentgrid.controlplane.grpc;
 
-import com.google.protobuf.util.JsonFormat;
 import dev.agentgrid.controlplane.artifact.NewArtifact;
 import dev.agentgrid.controlplane.common.FailedPreconditionException;
 import dev.agentgrid.controlplane.common.Ids;
@@ -67,8 +66,6 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     static final int MAX_QUEUED = 1024;
     static final int MAX_CHUNK_CHARS = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(WorkerStream.class);
-    private static final JsonFormat.Printer METRICS_JSON = JsonFormat.printer()
-            .omittingInsignificantWhitespace().preservingProtoFieldNames();
 
     /** What a stream needs from the plane. */
     record Dependencies(WorkerRegistry registry, WorkerSessions sessions, WorkerReconciler reconciler,
@@ -282,8 +279,8 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
         lastRenewal = deps.clock.instant();
         String metrics;
         try {
-            metrics = METRICS_JSON.print(hb.getMetrics());
-        } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
+            metrics = MetricsJson.print(hb.getMetrics());
+        } catch (IllegalArgumentException e) {
             throw new InvalidArgumentException("heartbeat.metrics", "not representable as JSON: " + e.getMessage());
         }
         java.time.Instant captured = hb.getMetrics().hasCaptureTime()

@@ -285,20 +285,19 @@ public class Dispatcher {
             NewlyCreated created) {
         Map<UUID, WorkerChannel> owner = new HashMap<>();
         plan.forEach((ch, tasks) -> tasks.forEach(t -> owner.put(t.id(), ch)));
-        // Tasks first (never waited for: one another dispatcher holds is left to it), then the
-        // chosen workers' slot rows in id order.
+        // Tasks first (never waited for: one another dispatcher holds is left to it).
         List<Task> locked = lockPending(owner.keySet(), created, c.now());
         // Then the workers' slots, under the slot rows' locks: a slot may have been taken since the
         // unlocked read (by a dispatcher of another replica the worker was connected to a moment
         // ago), or the worker's session may have changed.
         Map<String, List<Task>> byWorker = new TreeMap<>();
-        Map<String, UUID> sessions = new HashMap<>();
+        Map<String, UUID> sessionOf = new HashMap<>();
         for (Task t : locked) {
             WorkerChannel ch = owner.get(t.id());
             byWorker.computeIfAbsent(ch.workerId(), w -> new ArrayList<>()).add(t);
-            sessions.put(ch.workerId(), ch.sessionId());
+            sessionOf.put(ch.workerId(), ch.sessionId());
         }
-        Set<String> granted = takeSlots(c, byWorker, sessions);
+        Set<String> granted = takeSlots(c, byWorker, sessionOf);
         List<Task> chosen = new ArrayList<>(locked.size());
         for (Task t : locked) {
             if (granted.contains(owner.get(t.id()).workerId())) {
@@ -408,7 +407,7 @@ public class Dispatcher {
      *
      * @return the workers whose slots were taken
      */
-    private Set<String> takeSlots(Changes c, Map<String, List<Task>> byWorker, Map<String, UUID> sessions) {
+    private Set<String> takeSlots(Changes c, Map<String, List<Task>> byWorker, Map<String, UUID> sessionOf) {
         if (byWorker.isEmpty()) {
             return Set.of();
         }
@@ -419,7 +418,7 @@ public class Dispatcher {
                         int n = byWorker.get(id).size();
                         ps.setInt(1, n);
                         ps.setString(2, id);
-                        ps.setObject(3, sessions.get(id));
+                        ps.setObject(3, sessionOf.get(id));
                         ps.setInt(4, n);
                         ps.addBatch();
                     }

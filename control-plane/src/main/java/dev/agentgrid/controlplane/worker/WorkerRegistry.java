@@ -122,6 +122,8 @@ public class WorkerRegistry {
             List<Boolean> out = new ArrayList<>(beats.size());
             List<Beat> live = new ArrayList<>();
             List<Beat> history = new ArrayList<>();
+            Map<String, Instant> newestHistory = lastHistory(beats.stream()
+                    .filter(b -> b.metricsJson() != null && current.contains(b.session())).map(Beat::workerId).toList());
             for (Beat b : beats) {
                 boolean ok = current.contains(b.session());
                 out.add(ok);
@@ -131,7 +133,7 @@ public class WorkerRegistry {
                         continue; // a renewal: no metrics to keep
                     }
                     Instant captured = capturedAt(b, c);
-                    Instant last = lastHistory(b.workerId());
+                    Instant last = newestHistory.get(b.workerId());
                     if (last == null || !captured.isBefore(last.plus(settings.getMetricsHistoryInterval()))) {
                         history.add(b);
                     }
@@ -175,10 +177,14 @@ public class WorkerRegistry {
             return null;
         });
         java.util.Set<Session> current = new java.util.HashSet<>();
+        // "w.id = ANY(?)" gives the planner the primary key to find the rows by: joined with the
+        // unnested arrays alone it hashed the whole table, a scan that grew with every dead row
+        // version heartbeats leave behind until autovacuum came (seconds per batch at first).
         jdbc.prepareStatement("UPDATE workers w SET metrics_json = COALESCE(b.metrics_json, w.metrics_json),"
                 + " last_heartbeat_at = ?, updated_at = ?"
                 + " FROM unnest(?::varchar[], ?::uuid[], ?::text[]) AS b(id, session_id, metrics_json)"
-                + " WHERE w.id = b.id AND w.session_id = b.session_id RETURNING w.id, w.session_id", ps -> {
+                + " WHERE w.id = ANY(?) AND w.id = b.id AND w.session_id = b.session_id"
+                + " RETURNING w.id, w.session_id", ps -> {
                     ps.setTimestamp(1, Timestamp.from(c.now()));
                     ps.setTimestamp(2, Timestamp.from(c.now()));
                     java.sql.Connection con = ps.getConnection();
@@ -186,6 +192,7 @@ public class WorkerRegistry {
                             newest.keySet().stream().map(Session::workerId).toArray()));
                     ps.setArray(4, con.createArrayOf("uuid", newest.keySet().stream().map(Session::sessionId).toArray()));
                     ps.setArray(5, con.createArrayOf("text", newest.values().stream().map(Beat::metricsJson).toArray()));
+                    ps.setArray(6, con.createArrayOf("varchar", ids));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             current.add(new Session(rs.getString(1), rs.getObject(2, UUID.class)));
@@ -271,20 +278,35 @@ public class WorkerRegistry {
         return b.capturedAtOrNull() == null ? c.now() : b.capturedAtOrNull();
     }
 
-    /** When the worker's newest history row was captured: remembered, read once after a start. */
-    private Instant lastHistory(String workerId) {
-        Instant known = lastHistory.get(workerId);
-        if (known != null) {
-            return known;
-        }
-        return jdbc.prepareStatement("SELECT MAX(captured_at) FROM worker_metrics WHERE worker_id = ?", ps -> {
-            ps.setString(1, workerId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                Timestamp t = rs.getTimestamp(1);
-                return t == null ? null : t.toInstant();
+    /**
+     * When each worker's newest history row was captured (absent: none): remembered, and read
+     * once after a start for the workers not seen since, with one statement per thousand (ten
+     * thousand workers' first heartbeats were ten thousand queries).
+     */
+    private Map<String, Instant> lastHistory(List<String> workerIds) {
+        Map<String, Instant> out = new java.util.HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String id : workerIds) {
+            Instant known = lastHistory.get(id);
+            if (known != null) {
+                out.put(id, known);
+            } else if (!out.containsKey(id)) {
+                unknown.add(id);
             }
-        });
+        }
+        for (List<String> chunk : InList.chunks(unknown.stream().distinct().toList())) {
+            jdbc.prepareStatement("SELECT worker_id, MAX(captured_at) FROM worker_metrics WHERE worker_id IN ("
+                    + InList.placeholders(chunk.size()) + ") GROUP BY worker_id", ps -> {
+                        InList.bind(ps, chunk);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                            }
+                        }
+                        return null;
+                    });
+        }
+        return out;
     }
 
     private void writeHistory(Changes c, List<Beat> history) {

@@ -365,6 +365,21 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void aHeartbeatWithACaptureTimeJsonCannotCarryIsInvalidAndStoresNothing() throws Exception {
+        String id = unique("w");
+        try (WorkerDriver w = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(id, 1, "a").build());
+            w.heartbeat(MetricsSnapshot.newBuilder().setCpuUsage(0.5)
+                    .setCaptureTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE)).build());
+            Status closed = w.awaitClosed();
+            assertEquals(Status.Code.INVALID_ARGUMENT, closed.getCode());
+            assertTrue(closed.getDescription().contains("heartbeat.metrics"), closed.getDescription());
+            assertFalse(client.workers.getWorker(GetWorkerRequest.newBuilder().setWorkerId(id).build()).getWorker()
+                    .hasMetrics(), "nothing stored");
+        }
+    }
+
+    @Test
     void aHeartbeatOfASessionAnotherReplicaTookOverClosesTheStreamAndChangesNothing() throws Exception {
         String id = unique("w");
         String otherId = unique("w");
