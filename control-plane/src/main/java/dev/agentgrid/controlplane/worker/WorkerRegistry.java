@@ -24,17 +24,14 @@ import java.util.UUID;
 @Singleton
 public class WorkerRegistry {
     private final Store store;
-    private final dev.agentgrid.controlplane.store.Database database;
     private final JdbcOperations jdbc;
     private final WorkerRepository workers;
     private final WorkerSettings settings;
     private final GroupCommit<Beat, Boolean> heartbeats;
     private final Map<String, Instant> lastHistory = new ConcurrentHashMap<>();
 
-    public WorkerRegistry(Store store, dev.agentgrid.controlplane.store.Database database, JdbcOperations jdbc,
-            WorkerRepository workers, WorkerSettings settings) {
+    public WorkerRegistry(Store store, JdbcOperations jdbc, WorkerRepository workers, WorkerSettings settings) {
         this.store = store;
-        this.database = database;
         this.jdbc = jdbc;
         this.workers = workers;
         this.settings = settings;
@@ -118,7 +115,7 @@ public class WorkerRegistry {
 
     private List<Boolean> applySorted(List<Beat> beats) {
         return store.write(c -> {
-            java.util.Set<Session> current = database.postgres() ? touchInOneStatement(c, beats) : touchBatched(c, beats);
+            java.util.Set<Session> current = touchBatched(c, beats);
             List<Boolean> out = new ArrayList<>(beats.size());
             List<Beat> live = new ArrayList<>();
             List<Beat> history = new ArrayList<>();
@@ -154,56 +151,12 @@ public class WorkerRegistry {
     }
 
     /**
-     * Updates the beating workers' rows with one statement per batch (PostgreSQL): a statement per
-     * heartbeat cost the database more than the rest of the batch together, 2,000 executions a
-     * second at ten thousand workers. The rows are locked first in id order, as every batch that
-     * touches several worker rows does, because the joined update locks them in whatever order
-     * its plan reads the table.
-     *
-     * @return the sessions that are still their worker's current one
+     * Updates the beating workers' rows with one JDBC batch, in the batch's id order. A single
+     * joined {@code UPDATE … FROM unnest(…)} was tried on PostgreSQL: fast while the table was
+     * fresh, but as heartbeats left dead row versions faster than autovacuum removed them its
+     * batches slowed until, in the 10,000-worker benchmark, heartbeats fell a minute behind and
+     * leases expired. Statements by primary key do not depend on the table's size.
      */
-    private java.util.Set<Session> touchInOneStatement(Changes c, List<Beat> beats) {
-        // One row per session, with the newest metrics it sent (a renewal carries none).
-        Map<Session, Beat> newest = new java.util.LinkedHashMap<>();
-        beats.forEach(b -> newest.merge(b.session(), b, (old, next) -> next.metricsJson() != null ? next : old));
-        String[] ids = newest.keySet().stream().map(Session::workerId).distinct().toArray(String[]::new);
-        jdbc.prepareStatement("SELECT id FROM workers WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE", ps -> {
-            ps.setArray(1, ps.getConnection().createArrayOf("varchar", ids));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rs.getString(1);
-                }
-            }
-            return null;
-        });
-        java.util.Set<Session> current = new java.util.HashSet<>();
-        // "w.id = ANY(?)" gives the planner the primary key to find the rows by: joined with the
-        // unnested arrays alone it hashed the whole table, a scan that grew with every dead row
-        // version heartbeats leave behind until autovacuum came (seconds per batch at first).
-        jdbc.prepareStatement("UPDATE workers w SET metrics_json = COALESCE(b.metrics_json, w.metrics_json),"
-                + " last_heartbeat_at = ?, updated_at = ?"
-                + " FROM unnest(?::varchar[], ?::uuid[], ?::text[]) AS b(id, session_id, metrics_json)"
-                + " WHERE w.id = ANY(?) AND w.id = b.id AND w.session_id = b.session_id"
-                + " RETURNING w.id, w.session_id", ps -> {
-                    ps.setTimestamp(1, Timestamp.from(c.now()));
-                    ps.setTimestamp(2, Timestamp.from(c.now()));
-                    java.sql.Connection con = ps.getConnection();
-                    ps.setArray(3, con.createArrayOf("varchar",
-                            newest.keySet().stream().map(Session::workerId).toArray()));
-                    ps.setArray(4, con.createArrayOf("uuid", newest.keySet().stream().map(Session::sessionId).toArray()));
-                    ps.setArray(5, con.createArrayOf("text", newest.values().stream().map(Beat::metricsJson).toArray()));
-                    ps.setArray(6, con.createArrayOf("varchar", ids));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            current.add(new Session(rs.getString(1), rs.getObject(2, UUID.class)));
-                        }
-                    }
-                    return null;
-                });
-        return current;
-    }
-
-    /** Updates the beating workers' rows with one JDBC batch (H2), in the batch's id order. */
     private java.util.Set<Session> touchBatched(Changes c, List<Beat> beats) {
         int[] updated = jdbc.prepareStatement("UPDATE workers SET metrics_json = COALESCE(?, metrics_json),"
                 + " last_heartbeat_at = ?,"
@@ -237,16 +190,6 @@ public class WorkerRegistry {
     private void renewLeases(Changes c, List<Beat> live) {
         List<String> workerIds = live.stream().map(Beat::workerId).distinct().toList();
         Timestamp until = Timestamp.from(c.now().plus(settings.lease()));
-        if (database.postgres()) {
-            jdbc.prepareStatement("UPDATE tasks SET lease_expires_at = ? WHERE id IN (SELECT id FROM tasks"
-                    + " WHERE worker_id = ANY(?) AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')"
-                    + " FOR UPDATE SKIP LOCKED)", ps -> {
-                        ps.setTimestamp(1, until);
-                        ps.setArray(2, ps.getConnection().createArrayOf("varchar", workerIds.toArray()));
-                        return ps.executeUpdate();
-                    });
-            return;
-        }
         List<UUID> held = new ArrayList<>();
         for (List<String> chunk : InList.chunks(workerIds)) {
             jdbc.prepareStatement("SELECT id FROM tasks WHERE worker_id IN (" + InList.placeholders(chunk.size())
