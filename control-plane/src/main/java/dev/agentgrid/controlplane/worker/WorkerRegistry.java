@@ -92,9 +92,6 @@ public class WorkerRegistry {
 
     /** A heartbeat; without metrics, a renewal. */
     private record Beat(String workerId, UUID sessionId, String metricsJson, Instant capturedAtOrNull) {
-        Session session() {
-            return new Session(workerId, sessionId);
-        }
     }
 
     /** Applies heartbeats with one JDBC batch per statement kind, in one transaction. */
@@ -115,25 +112,23 @@ public class WorkerRegistry {
 
     private List<Boolean> applySorted(List<Beat> beats) {
         return store.write(c -> {
-            java.util.Set<Session> current = touchBatched(c, beats);
-            List<Boolean> out = new ArrayList<>(beats.size());
+            List<Boolean> current = touch(c, beats);
             List<Beat> live = new ArrayList<>();
+            for (int i = 0; i < beats.size(); i++) {
+                if (current.get(i)) {
+                    live.add(beats.get(i));
+                }
+            }
             List<Beat> history = new ArrayList<>();
-            Map<String, Instant> newestHistory = lastHistory(beats.stream()
-                    .filter(b -> b.metricsJson() != null && current.contains(b.session())).map(Beat::workerId).toList());
-            for (Beat b : beats) {
-                boolean ok = current.contains(b.session());
-                out.add(ok);
-                if (ok) {
-                    live.add(b);
-                    if (b.metricsJson() == null) {
-                        continue; // a renewal: no metrics to keep
-                    }
-                    Instant captured = capturedAt(b, c);
-                    Instant last = newestHistory.get(b.workerId());
-                    if (last == null || !captured.isBefore(last.plus(settings.getMetricsHistoryInterval()))) {
-                        history.add(b);
-                    }
+            Map<String, Instant> newestHistory = lastHistory(live.stream().filter(b -> b.metricsJson() != null)
+                    .map(Beat::workerId).toList());
+            for (Beat b : live) {
+                if (b.metricsJson() == null) {
+                    continue; // a renewal: no metrics to keep
+                }
+                Instant last = newestHistory.get(b.workerId());
+                if (last == null || !capturedAt(b, c).isBefore(last.plus(settings.getMetricsHistoryInterval()))) {
+                    history.add(b);
                 }
             }
             if (!history.isEmpty()) {
@@ -142,12 +137,8 @@ public class WorkerRegistry {
             if (!live.isEmpty()) {
                 renewLeases(c, live);
             }
-            return out;
+            return current;
         });
-    }
-
-    /** A worker's connection: the rows a beat touches are those whose session is still this one. */
-    private record Session(String workerId, UUID sessionId) {
     }
 
     /**
@@ -156,8 +147,10 @@ public class WorkerRegistry {
      * fresh, but as heartbeats left dead row versions faster than autovacuum removed them its
      * batches slowed until, in the 10,000-worker benchmark, heartbeats fell a minute behind and
      * leases expired. Statements by primary key do not depend on the table's size.
+     *
+     * @return per beat, whether its session is still the worker's current one
      */
-    private java.util.Set<Session> touchBatched(Changes c, List<Beat> beats) {
+    private List<Boolean> touch(Changes c, List<Beat> beats) {
         int[] updated = jdbc.prepareStatement("UPDATE workers SET metrics_json = COALESCE(?, metrics_json),"
                 + " last_heartbeat_at = ?,"
                 + " updated_at = ? WHERE id = ? AND session_id = ?", ps -> {
@@ -171,11 +164,9 @@ public class WorkerRegistry {
                     }
                     return ps.executeBatch();
                 });
-        java.util.Set<Session> current = new java.util.HashSet<>();
-        for (int i = 0; i < beats.size(); i++) {
-            if (updated[i] > 0 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO) {
-                current.add(beats.get(i).session());
-            }
+        List<Boolean> current = new ArrayList<>(beats.size());
+        for (int n : updated) {
+            current.add(n > 0 || n == java.sql.Statement.SUCCESS_NO_INFO);
         }
         return current;
     }

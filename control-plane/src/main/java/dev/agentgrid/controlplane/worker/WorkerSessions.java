@@ -75,11 +75,6 @@ public class WorkerSessions implements WorkerCommands {
         }
     }
 
-    /** Whether {@code channel} is its worker's current channel. */
-    public boolean isCurrent(WorkerChannel channel) {
-        return byWorker.get(channel.workerId()) == channel;
-    }
-
     /** The worker's current channel on this replica. */
     public Optional<WorkerChannel> get(String workerId) {
         return Optional.ofNullable(byWorker.get(workerId));
