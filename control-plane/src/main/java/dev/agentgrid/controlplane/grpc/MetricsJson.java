@@ -1,5 +1,7 @@
 package dev.agentgrid.controlplane.grpc;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
@@ -7,6 +9,9 @@ import com.google.protobuf.util.Timestamps;
 import dev.agentgrid.proto.v1.FileSystemUsage;
 import dev.agentgrid.proto.v1.GpuUsage;
 import dev.agentgrid.proto.v1.MetricsSnapshot;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
@@ -108,99 +113,90 @@ final class MetricsJson {
         return b.append('s').toString();
     }
 
-    /** Writes one JSON object with nested arrays of objects; fields with default values are left out. */
+    /**
+     * Writes one JSON object through Jackson's generator (the plane's JSON writer, see
+     * {@code StructJson}), leaving out fields with default values as proto3 JSON does.
+     */
     private static final class Writer {
-        private final StringBuilder b = new StringBuilder(320).append('{');
-        private boolean first = true;
+        private static final JsonFactory FACTORY = JsonFactory.builder().build();
+        private final StringWriter out = new StringWriter(320);
+        private final JsonGenerator g;
 
-        private void name(String name) {
-            if (!first) {
-                b.append(',');
+        Writer() {
+            try {
+                g = FACTORY.createGenerator(out);
+                g.writeStartObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            first = false;
-            b.append('"').append(name).append("\":");
         }
 
         void number(String name, double v) {
             if (Double.doubleToRawLongBits(v) == 0) {
                 return; // proto3: +0.0 is the default (-0.0 is not, and is printed)
             }
-            name(name);
-            if (Double.isNaN(v) || Double.isInfinite(v)) {
-                b.append('"').append(v).append('"'); // "NaN", "Infinity", "-Infinity"
-            } else {
-                b.append(v);
-            }
+            run(() -> {
+                if (Double.isNaN(v) || Double.isInfinite(v)) {
+                    g.writeStringField(name, Double.toString(v)); // "NaN", "Infinity", "-Infinity"
+                } else {
+                    g.writeNumberField(name, v);
+                }
+            });
         }
 
         void int64(String name, long v) {
             if (v != 0) {
-                name(name);
-                b.append('"').append(v).append('"');
+                run(() -> g.writeStringField(name, Long.toString(v)));
             }
         }
 
         void int32(String name, int v) {
             if (v != 0) {
-                name(name);
-                b.append(v);
+                run(() -> g.writeNumberField(name, v));
             }
         }
 
         void string(String name, String v) {
-            if (v.isEmpty()) {
-                return;
+            if (!v.isEmpty()) {
+                run(() -> g.writeStringField(name, v));
             }
-            name(name);
-            b.append('"');
-            for (int i = 0; i < v.length(); i++) {
-                char ch = v.charAt(i);
-                switch (ch) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    case '\n' -> b.append("\\n");
-                    case '\r' -> b.append("\\r");
-                    case '\t' -> b.append("\\t");
-                    case '\b' -> b.append("\\b");
-                    case '\f' -> b.append("\\f");
-                    default -> {
-                        if (ch < 0x20 || ch == '\u2028' || ch == '\u2029') {
-                            b.append(String.format("\\u%04x", (int) ch));
-                        } else {
-                            b.append(ch);
-                        }
-                    }
-                }
-            }
-            b.append('"');
         }
 
         void openArray(String name) {
-            name(name);
-            b.append('[');
-            first = true;
+            run(() -> g.writeArrayFieldStart(name));
         }
 
         void openObject() {
-            if (!first) {
-                b.append(',');
-            }
-            b.append('{');
-            first = true;
+            run(g::writeStartObject);
         }
 
         void closeObject() {
-            b.append('}');
-            first = false;
+            run(g::writeEndObject);
         }
 
         void closeArray() {
-            b.append(']');
-            first = false;
+            run(g::writeEndArray);
         }
 
         String finish() {
-            return b.append('}').toString();
+            run(() -> {
+                g.writeEndObject();
+                g.close();
+            });
+            return out.toString();
+        }
+
+        private interface Step {
+            void run() throws IOException;
+        }
+
+        /** Writing to a StringWriter fails only on a generator misuse, a bug here. */
+        private static void run(Step step) {
+            try {
+                step.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
