@@ -71,6 +71,48 @@ class PendingDispatchIndexTest {
         }
     }
 
+    /**
+     * Right after a burst of creates autovacuum has not analyzed the table yet, and PostgreSQL
+     * guessed one pending task: with an index over every status that also matched the candidates
+     * read, it read all pending tasks through it and sorted them, every round (V7).
+     */
+    @Test
+    void candidatesAreReadInIndexOrderBeforeTheTableIsAnalyzed() throws SQLException {
+        Map<String, String> db = TestDatabases.postgres();
+        String url = db.get("agentgrid.db.url");
+        String user = db.get("agentgrid.db.user");
+        String password = db.get("agentgrid.db.password");
+        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            s.execute("ANALYZE tasks"); // as a fresh plane's table: analyzed while (nearly) empty
+            UUID project = UUID.randomUUID();
+            s.execute("INSERT INTO projects (id, name, description, product_idea, template_id, status, status_reason,"
+                    + " created_at, updated_at) VALUES ('" + project + "', 'p', '', '', '', 'ACTIVE', '',"
+                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO tasks (id, project_id, agent_type, instructions, input_json, status, status_reason,"
+                    + " attempt, max_attempts, retry_initial_ms, retry_coefficient, retry_max_ms, timeout_ms, priority,"
+                    + " label_selector_json, requires_approval, approval_question, unfinished_deps, worker_id,"
+                    + " finished_at, created_at, updated_at)"
+                    + " SELECT gen_random_uuid(), '" + project + "', 'burst', '', '{}', CASE WHEN i % 10 = 0 THEN"
+                    + " 'COMPLETED' ELSE 'PENDING' END, '', 1, 1, 1000, 2.0, 1000, 1000, 0, '{}', FALSE, '', 0,"
+                    + " CASE WHEN i % 10 = 0 THEN 'w' END, CASE WHEN i % 10 = 0 THEN CURRENT_TIMESTAMP END,"
+                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM generate_series(1, 20000) i");
+            String candidates = plan(s, "(SELECT id, agent_type, priority, created_at, label_selector_json FROM tasks"
+                    + " WHERE status = 'PENDING' AND agent_type = 'burst' AND unfinished_deps = 0"
+                    + " AND (not_before IS NULL OR not_before <= now()) ORDER BY priority DESC, created_at, id LIMIT 64)");
+            assertTrue(candidates.contains("tasks_dispatch_idx") && !candidates.contains("Sort"),
+                    "candidates read in the dispatch index's order, not sorted:\n" + candidates);
+            // The agent status reads still seek their (now partial) indexes.
+            assertTrue(plan(s, "SELECT id, updated_at FROM tasks WHERE status = 'RUNNING' AND agent_type = 'burst'"
+                    + " ORDER BY updated_at DESC LIMIT 1").contains("tasks_agent_activity_idx"), "current task");
+            assertTrue(plan(s, "SELECT id, status, error_message, finished_at FROM tasks WHERE agent_type = 'burst'"
+                    + " AND finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1")
+                    .contains("tasks_agent_finished_idx"), "last finished task");
+            assertTrue(plan(s, "SELECT id FROM tasks WHERE worker_id = 'w' AND status IN ('ASSIGNED', 'RUNNING',"
+                    + " 'WAITING_FOR_HITL') ORDER BY id").contains("tasks_worker_idx"), "a worker's held tasks");
+        }
+    }
+
     private static long scalar(Statement s, String sql) throws SQLException {
         try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();
