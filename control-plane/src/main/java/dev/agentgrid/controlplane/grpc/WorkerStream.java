@@ -90,6 +90,10 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     private volatile CompletableFuture<Void> arrival;
     // When this stream last renewed the worker's liveness (by a heartbeat or any other message).
     private volatile java.time.Instant lastRenewal;
+    // The last report queued (reports are not waited for); the worker leaves only after it applied.
+    private volatile CompletableFuture<?> lastReport = CompletableFuture.completedFuture(null);
+    // When the message being handled arrived (inbound messages are handled one at a time).
+    private long receivedAt;
 
     WorkerStream(Dependencies deps, ServerCallStreamObserver<ConnectResponse> out, String headerToken) {
         this.deps = deps;
@@ -104,6 +108,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     @Override
     public void onNext(ConnectRequest req) {
         long start = System.nanoTime();
+        receivedAt = start;
         try {
             if (registration == null) {
                 if (!req.hasHello()) {
@@ -154,8 +159,9 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
                 }
                 case MESSAGE_NOT_SET -> throw new InvalidArgumentException("message", "required");
             }
-            if (!req.hasHeartbeat()) {
-                deps.stats.latency(PlaneStats.WORKER_REPORT).recordSince(start); // heartbeats: on commit
+            if (req.hasDraining() || req.hasHitlAsk()) {
+                // Applied before this returned; heartbeats and the other reports record on commit.
+                deps.stats.latency(PlaneStats.WORKER_REPORT).recordSince(start);
             }
         } catch (RuntimeException e) {
             // A protocol error changes nothing and ends the stream; the worker reconnects cleanly.
@@ -399,15 +405,30 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
     }
 
     private interface Report {
-        ReportOutcome apply(UUID taskId, int attempt);
+        CompletableFuture<ReportOutcome> apply(UUID taskId, int attempt);
     }
 
-    /** Applies a task-scoped report; a stale attempt is told to stop. */
+    /**
+     * Queues a task-scoped report and goes on with the next message; when it has committed, a
+     * stale attempt is told to stop, and a report the plane refuses ends the stream as a
+     * synchronous protocol error does. Outcomes arrive in the order the reports were sent.
+     */
     private void fenced(String taskId, int attempt, Report report) {
         UUID id = Violations.requiredUuid(taskId, "task_id");
-        if (report.apply(id, attempt) == ReportOutcome.STALE) {
-            cancel(id, attempt, "stale attempt");
-        }
+        long received = receivedAt;
+        UUID session = sessionId;
+        CompletableFuture<ReportOutcome> applied = report.apply(id, attempt);
+        lastReport = applied;
+        applied.whenComplete((outcome, error) -> {
+            if (error != null) {
+                closeAfterFailedWrite(session, error);
+                return;
+            }
+            deps.stats.latency(PlaneStats.WORKER_REPORT).recordSince(received);
+            if (outcome == ReportOutcome.STALE) {
+                cancel(id, attempt, "stale attempt");
+            }
+        });
     }
 
 
@@ -418,9 +439,12 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
             UUID session = sessionId;
             CompletableFuture<Void> arrived = arrival;
             // Queued after the arrival if that is still committing (before it, the departure would
-            // find nothing to take offline). Not waited for: if it fails, the liveness monitor
-            // declares the worker lost when its lease ends.
-            (arrived == null ? CompletableFuture.<Void>completedFuture(null) : arrived).thenRun(() ->
+            // find nothing to take offline), and after the reports the worker sent before it left
+            // (a result sent just before a disconnect must find its task still held). Not waited
+            // for: if it fails, the liveness monitor declares the worker lost when its lease ends.
+            CompletableFuture<?> reported = lastReport.handle((outcome, error) -> null);
+            CompletableFuture.allOf(arrived == null ? CompletableFuture.completedFuture(null) : arrived, reported)
+                    .thenRun(() ->
                     deps.departures.leave(worker, session).whenComplete((done, error) -> {
                         if (error != null) {
                             LOG.warn("could not mark worker {} offline", worker, error);

@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
  * Commits many small writes from many callers in one transaction (group commit). Every commit
  * waits for the database to make its log durable and holds the event sequence lock until then,
  * so one transaction per worker message caps the plane at a few thousand messages per second
- * whatever the hardware; one transaction per batch does not. A caller blocks until its write
- * committed (so a stream's messages still apply in order, and a full queue pushes back on the
- * senders), then gets its own result or exception.
+ * whatever the hardware; one transaction per batch does not. A caller either waits for its write
+ * to commit ({@link #submit}) or gets a future ({@link #submitAsync}) and goes on; either way it
+ * gets its own result or exception. Writes apply in the order they were queued, so one caller's
+ * writes keep their order without waiting, and their futures complete in that order too. A full
+ * queue pushes back on the senders.
  *
  * <p>One thread applies batches in arrival order. If any write of a batch fails, the batch rolls
  * back and each of its writes is applied again alone, so one bad write (a stale report, a
@@ -52,8 +54,8 @@ public final class GroupCommit<I, O> implements AutoCloseable {
 
     /**
      * Queues {@code input} for the next batch without waiting for its commit (waiting only if the
-     * queue is full). For writes whose order relative to the caller's other work does not matter,
-     * such as heartbeats: a caller that waited would hold a thread per waiting worker.
+     * queue is full): a caller that waited would hold a thread per waiting worker, and could have
+     * only one write in each batch.
      */
     public CompletableFuture<O> submitAsync(I input) {
         if (closed) {

@@ -23,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,7 @@ public class AttemptReports {
     }
 
     /** The worker took the attempt: ASSIGNED becomes RUNNING. */
-    public ReportOutcome accepted(String workerId, UUID taskId, int attempt) {
+    public CompletableFuture<ReportOutcome> accepted(String workerId, UUID taskId, int attempt) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             if (t.status() == TaskStatus.ASSIGNED) {
                 transitions.apply(c, t, TaskStatus.RUNNING, "running on " + workerId, b -> b.startedAt(c.now()));
@@ -108,7 +109,7 @@ public class AttemptReports {
     }
 
     /** The worker refused the attempt: it goes back to PENDING as the same attempt. */
-    public ReportOutcome rejected(String workerId, UUID taskId, int attempt, String reason) {
+    public CompletableFuture<ReportOutcome> rejected(String workerId, UUID taskId, int attempt, String reason) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             if (t.status() != TaskStatus.ASSIGNED) {
                 return ReportOutcome.STALE;
@@ -120,7 +121,7 @@ public class AttemptReports {
     }
 
     /** Latest progress of a running attempt (stored on the task, published live). */
-    public ReportOutcome progress(String workerId, UUID taskId, int attempt, double fraction, String stage,
+    public CompletableFuture<ReportOutcome> progress(String workerId, UUID taskId, int attempt, double fraction, String stage,
             String message) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             rows.update(c, t.toBuilder().progress(fraction, Text.clip(stage, 128), Text.clip(message, 1024))
@@ -136,7 +137,7 @@ public class AttemptReports {
      * Output chunks of a running attempt, coalesced into {@code task_messages}. Chunks whose
      * sequence number is already stored (re-sent after a reconnect) are skipped.
      */
-    public ReportOutcome output(String workerId, UUID taskId, int attempt, List<OutputChunk> chunks) {
+    public CompletableFuture<ReportOutcome> output(String workerId, UUID taskId, int attempt, List<OutputChunk> chunks) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             long stored = lastStoredSequence(taskId, attempt);
             for (OutputChunk chunk : chunks) {
@@ -161,7 +162,7 @@ public class AttemptReports {
     }
 
     /** An artifact of a running attempt (its project and task ids are filled in from the task). */
-    public ReportOutcome artifact(String workerId, UUID taskId, int attempt, NewArtifact artifact) {
+    public CompletableFuture<ReportOutcome> artifact(String workerId, UUID taskId, int attempt, NewArtifact artifact) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             artifacts.store(c, new NewArtifact(t.projectId(), t.id(), artifact.name(), artifact.artifactType(),
                     artifact.mediaType(), artifact.encoding(), artifact.content(), artifact.sizeBytes()), t.agentType());
@@ -177,7 +178,8 @@ public class AttemptReports {
     public AskOutcome ask(String workerId, UUID taskId, int attempt, String askId, String question,
             String optionsJson, String payloadJson, java.time.Duration timeout, HitlAction defaultAction) {
         Object[] result = new Object[1];
-        ReportOutcome outcome = fenced(workerId, taskId, attempt, (c, t) -> {
+        // Waited for: the stream sends the answer if the question was answered already.
+        ReportOutcome outcome = commits.submit(fencedUnit(workerId, taskId, attempt, (c, t) -> {
             var opened = hitl.openQuestion(c, t, askId, question, optionsJson, payloadJson,
                     timeout == null ? null : c.now().plus(timeout), defaultAction);
             HitlRequest r = opened.getKey();
@@ -187,7 +189,8 @@ public class AttemptReports {
             result[0] = r.status() == dev.agentgrid.controlplane.hitl.HitlStatus.PENDING ? null
                     : HitlDelivery.of(r);
             return ReportOutcome.APPLIED;
-        });
+        }));
+        countIfStale(outcome, workerId, taskId, attempt);
         return new AskOutcome(outcome, (HitlDelivery) result[0]);
     }
 
@@ -196,7 +199,7 @@ public class AttemptReports {
     }
 
     /** The attempt succeeded. */
-    public ReportOutcome completed(String workerId, UUID taskId, int attempt, String outputJson) {
+    public CompletableFuture<ReportOutcome> completed(String workerId, UUID taskId, int attempt, String outputJson) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             transitions.apply(c, t, TaskStatus.COMPLETED, "completed on " + workerId,
                     b -> b.outputJson(outputJson).error(null, null).progress(1.0, "done", t.progressMessage()));
@@ -208,7 +211,7 @@ public class AttemptReports {
      * The attempt failed: with attempts left and a retryable error, the task goes back to PENDING
      * as the next attempt after its backoff; otherwise it FAILED.
      */
-    public ReportOutcome failed(String workerId, UUID taskId, int attempt, String error, boolean retryable) {
+    public CompletableFuture<ReportOutcome> failed(String workerId, UUID taskId, int attempt, String error, boolean retryable) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             failAttempt(c, t, error, retryable);
             return ReportOutcome.APPLIED;
@@ -287,9 +290,32 @@ public class AttemptReports {
                 });
     }
 
-    private ReportOutcome fenced(String workerId, UUID taskId, int attempt,
+    /**
+     * Queues a report for the next batch without waiting for it. A stream's reports still apply in
+     * the order it sent them (one thread applies batches in queue order, and a batch applies a
+     * task's reports in arrival order), and their outcomes complete in that order too. Waiting for
+     * each one allowed a worker one report per commit: 32 workers running short tasks made batches
+     * of at most 32 reports, which bounded the plane at about 1,000 tasks a second.
+     */
+    private CompletableFuture<ReportOutcome> fenced(String workerId, UUID taskId, int attempt,
             java.util.function.BiFunction<Changes, Task, ReportOutcome> apply) {
-        ReportOutcome outcome = commits.submit(new Unit(taskId, c -> {
+        return commits.submitAsync(fencedUnit(workerId, taskId, attempt, apply)).thenApply(outcome -> {
+            countIfStale(outcome, workerId, taskId, attempt);
+            return outcome;
+        });
+    }
+
+    private void countIfStale(ReportOutcome outcome, String workerId, UUID taskId, int attempt) {
+        if (outcome == ReportOutcome.STALE) {
+            stats.count(PlaneStats.STALE_REPORTS, 1);
+            LOG.info("stale report from {} for task {} attempt {}: fenced", workerId, taskId, attempt);
+        }
+    }
+
+    /** A report that applies only to the worker's current attempt of the task. */
+    private Unit fencedUnit(String workerId, UUID taskId, int attempt,
+            java.util.function.BiFunction<Changes, Task, ReportOutcome> apply) {
+        return new Unit(taskId, c -> {
             Task t = rows.lock(c, taskId).orElseThrow(() -> new FailedPreconditionException(
                     "task " + taskId + " is not held by worker " + workerId));
             if (attempt < 1 || attempt > t.attempt()) {
@@ -306,12 +332,7 @@ public class AttemptReports {
             // anyway (a heartbeat batch skips rows a report holds rather than wait for them).
             rows.renewLease(c, taskId, c.now().plus(settings.lease()));
             return applied;
-        }));
-        if (outcome == ReportOutcome.STALE) {
-            stats.count(PlaneStats.STALE_REPORTS, 1);
-            LOG.info("stale report from {} for task {} attempt {}: fenced", workerId, taskId, attempt);
-        }
-        return outcome;
+        });
     }
 
     /** One output chunk as the worker sent it; {@code endOfMessage} closes an agent message. */

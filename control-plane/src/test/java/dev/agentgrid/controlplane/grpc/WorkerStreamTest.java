@@ -246,6 +246,65 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
         }
     }
 
+    /**
+     * A worker does not wait for its reports to commit, and neither does its stream: reports sent
+     * back to back share batches, still apply in the order sent, and all apply before the worker
+     * is taken offline when it leaves right after sending them.
+     */
+    @Test
+    void reportsSentBackToBackApplyInOrderAndBeforeTheWorkerLeaves() throws Exception {
+        String agent = unique("pipelined");
+        String project = project();
+        String workerId = unique("w");
+        int n = 24;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(createTask(project, spec(agent)).getId());
+        }
+        try (WorkerDriver w = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(workerId, n, agent).build());
+            List<AssignTask> assigned = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                assigned.add(w.next(ConnectResponse::hasAssignTask).getAssignTask());
+            }
+            for (AssignTask a : assigned) {
+                w.send(accepted(a));
+                w.send(ConnectRequest.newBuilder().setTaskProgress(TaskProgress.newBuilder().setTaskId(a.getTaskId())
+                        .setAttempt(a.getAttempt()).setProgress(Progress.newBuilder().setFraction(0.5)
+                                .setMessage("halfway"))).build());
+                w.send(completed(a.getTaskId(), a.getAttempt(), text("out " + a.getTaskId())));
+            }
+        } // the stream ends right after the last report
+        for (String id : ids) {
+            Task done = awaitStatus(id, TaskStatus.TASK_STATUS_COMPLETED);
+            assertEquals("out " + id, done.getOutput().getStringValue());
+            assertEquals("halfway", done.getProgress().getMessage(), "progress applied before the result");
+        }
+        Poll.until(() -> client.workers.getWorker(GetWorkerRequest.newBuilder().setWorkerId(workerId).build())
+                .getWorker().getStatus(), s -> s == WorkerStatus.WORKER_STATUS_OFFLINE, WAIT);
+        List<dev.agentgrid.proto.v1.Event> events = new ArrayList<>();
+        long seq = 0;
+        while (true) {
+            var page = client.events.listEvents(dev.agentgrid.proto.v1.ListEventsRequest.newBuilder().setAfterSeq(seq)
+                    .addEventTypes("task_status_change").addEventTypes("worker_status").setPageSize(1000).build());
+            if (page.getEventsCount() == 0) {
+                break;
+            }
+            events.addAll(page.getEventsList());
+            seq = page.getLastSeq();
+        }
+        long offlineAt = events.stream().filter(e -> e.getEventType().equals("worker_status")
+                && e.getData().getFieldsMap().get("worker_id").getStringValue().equals(workerId)
+                && e.getData().getFieldsMap().get("status").getStringValue().equalsIgnoreCase("offline"))
+                .mapToLong(dev.agentgrid.proto.v1.Event::getSeq).findFirst().orElseThrow();
+        for (String id : ids) {
+            List<dev.agentgrid.proto.v1.Event> ofTask = events.stream().filter(e -> e.getTaskId().equals(id)).toList();
+            assertEquals(List.of("pending", "assigned", "running", "completed"), ofTask.stream()
+                    .map(e -> e.getData().getFieldsMap().get("status").getStringValue()).toList(), id);
+            assertTrue(ofTask.get(3).getSeq() < offlineAt, "task " + id + " completed before its worker went offline");
+        }
+    }
+
     @Test
     void aRetryableFailureRunsTheNextAttemptAndTheLastFailureFailsTheTask() throws Exception {
         String agent = unique("tester");
