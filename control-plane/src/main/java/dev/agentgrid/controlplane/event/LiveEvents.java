@@ -25,7 +25,13 @@ public class LiveEvents {
 
     /** Publishes one live-only event. */
     public void publish(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
-        bus.publish(List.of(new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data),
+        publishJson(type, projectId, taskId, workerId, agentType, Json.print(data));
+    }
+
+    /** Publishes one live-only event whose data is JSON object text already. */
+    public void publishJson(String type, UUID projectId, UUID taskId, String workerId, String agentType,
+            String dataJson) {
+        bus.publish(List.of(new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, dataJson,
                 Times.now(clock))));
     }
 }

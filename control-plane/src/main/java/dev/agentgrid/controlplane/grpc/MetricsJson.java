@@ -81,6 +81,18 @@ final class MetricsJson {
         return w.finish();
     }
 
+    /**
+     * The data of a worker's {@code worker_metrics} live event, {@code {"worker_id": ..., "metrics":
+     * ...}}, with the metrics JSON {@link #print} gave written in as it is: building a Struct from
+     * it and printing that again was a quarter of what a heartbeat allocated.
+     */
+    static String liveEventData(String workerId, String metricsJson) {
+        Writer w = new Writer();
+        w.string("worker_id", workerId);
+        w.raw("metrics", metricsJson);
+        return w.finish();
+    }
+
     /** RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as {@code Timestamps.toString}. */
     private static String timestamp(Timestamp t) {
         if (!Timestamps.isValid(t)) {
@@ -160,6 +172,14 @@ final class MetricsJson {
             if (!v.isEmpty()) {
                 run(() -> g.writeStringField(name, v));
             }
+        }
+
+        /** A field whose value is JSON text already. */
+        void raw(String name, String json) {
+            run(() -> {
+                g.writeFieldName(name);
+                g.writeRawValue(json);
+            });
         }
 
         void openArray(String name) {

@@ -293,7 +293,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
                 ? ProtoTime.instant(hb.getMetrics().getCaptureTime()) : null;
         String id = workerId();
         UUID session = sessionId;
-        com.google.protobuf.Struct live = Json.object("worker_id", id, "metrics", Json.parseStruct(metrics));
+        String live = MetricsJson.liveEventData(id, metrics);
         long received = System.nanoTime();
         // Not waited for: the stream goes on with its next message while the heartbeat waits for
         // its batch (a thread per waiting worker would be ten thousand threads at ten thousand
@@ -304,7 +304,7 @@ final class WorkerStream implements StreamObserver<ConnectRequest>, WorkerChanne
                 return;
             }
             deps.stats.latency(PlaneStats.HEARTBEAT).recordSince(received);
-            deps.live.publish(EventTypes.WORKER_METRICS, null, null, id, null, live);
+            deps.live.publishJson(EventTypes.WORKER_METRICS, null, null, id, null, live);
         });
     }
 

@@ -35,6 +35,20 @@ class MetricsJsonTest {
         }
     }
 
+    /** The live event carries the printed metrics as they are, the same data a Struct built from them gave. */
+    @Test
+    void theLiveEventDataIsTheWorkerAndItsMetrics() {
+        Random random = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            String metrics = MetricsJson.print((MetricsSnapshot) fill(MetricsSnapshot.newBuilder(), random, i == 0)
+                    .build());
+            String worker = i % 2 == 0 ? "w-" + i : "w \"quoted\" \u00e9 " + i;
+            assertEquals(dev.agentgrid.controlplane.common.Json.object("worker_id", worker, "metrics",
+                    dev.agentgrid.controlplane.common.Json.parseStruct(metrics)),
+                    dev.agentgrid.controlplane.common.Json.parseStruct(MetricsJson.liveEventData(worker, metrics)));
+        }
+    }
+
     @Test
     void anEmptySnapshotIsAnEmptyObject() {
         assertEquals("{}", MetricsJson.print(MetricsSnapshot.getDefaultInstance()));

@@ -106,7 +106,30 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
     @Test
     void aWorkerRegistersShowsUpOnlineAndItsMetricsChangeWithHeartbeats() throws Exception {
         String id = unique("w");
-        try (WorkerDriver w = new WorkerDriver(client.channel)) {
+        // Live subscribers see each heartbeat's metrics (a live-only event).
+        java.util.concurrent.BlockingQueue<dev.agentgrid.proto.v1.Event> live =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        io.grpc.Context.CancellableContext watch = io.grpc.Context.current().withCancellation();
+        watch.run(() -> dev.agentgrid.proto.v1.EventServiceGrpc.newStub(client.channel).subscribe(
+                dev.agentgrid.proto.v1.SubscribeRequest.newBuilder().setAfterSeq(-1).setIncludeLive(true)
+                        .setWorkerId(id).addEventTypes("worker_metrics").build(),
+                new io.grpc.stub.StreamObserver<dev.agentgrid.proto.v1.SubscribeResponse>() {
+                    @Override
+                    public void onNext(dev.agentgrid.proto.v1.SubscribeResponse r) {
+                        if (r.hasEvent()) {
+                            live.add(r.getEvent());
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                }));
+        try (watch; WorkerDriver w = new WorkerDriver(client.channel)) {
             ConnectResponse welcome = w.connect(WorkerDriver.hello(id, 2, "coder").putLabels("gpu", "true").build());
             assertEquals(5, welcome.getWelcome().getHeartbeatInterval().getSeconds());
             assertEquals(17, welcome.getWelcome().getLeaseDuration().getSeconds(), "3 missed heartbeats + 2 s");
@@ -120,6 +143,14 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
             assertEquals(WorkerStatus.WORKER_STATUS_ONLINE, first.getStatus());
             assertEquals("Linux", first.getInventory().getOs());
             assertTrue(first.hasLastHeartbeatTime());
+            dev.agentgrid.proto.v1.Event metrics = live.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(metrics != null, "a worker_metrics event reached the live subscriber");
+            assertEquals(id, metrics.getWorkerId());
+            assertEquals(id, metrics.getData().getFieldsMap().get("worker_id").getStringValue());
+            Struct sent = metrics.getData().getFieldsMap().get("metrics").getStructValue();
+            assertEquals(0.25, sent.getFieldsMap().get("cpu_usage").getNumberValue());
+            assertEquals("100", sent.getFieldsMap().get("memory_used_bytes").getStringValue(), "int64 as in JSON");
+            assertEquals(2, sent.getFieldsMap().get("free_slots").getNumberValue());
             w.heartbeat(MetricsSnapshot.newBuilder().setCpuUsage(0.75).setMemoryUsedBytes(200).setFreeSlots(2).build());
             Poll.until(() -> client.workers.getWorker(GetWorkerRequest.newBuilder().setWorkerId(id).build())
                     .getWorker(), x -> x.getMetrics().getCpuUsage() == 0.75, WAIT);
