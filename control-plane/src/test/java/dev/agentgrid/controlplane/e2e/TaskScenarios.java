@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
+import dev.agentgrid.controlplane.testing.EventCollector;
 import dev.agentgrid.controlplane.testing.Poll;
 import dev.agentgrid.proto.v1.Artifact;
 import dev.agentgrid.proto.v1.ArchiveInfo;
@@ -28,14 +29,12 @@ import dev.agentgrid.proto.v1.ProjectStatus;
 import dev.agentgrid.proto.v1.RespondHitlRequestRequest;
 import dev.agentgrid.proto.v1.RetryPolicy;
 import dev.agentgrid.proto.v1.SubscribeRequest;
-import dev.agentgrid.proto.v1.SubscribeResponse;
 import dev.agentgrid.proto.v1.Task;
 import dev.agentgrid.proto.v1.TaskMessage;
 import dev.agentgrid.proto.v1.TaskMessageKind;
 import dev.agentgrid.proto.v1.TaskSpec;
 import dev.agentgrid.proto.v1.TaskStatus;
 import io.grpc.Context;
-import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -90,7 +89,7 @@ abstract class TaskScenarios extends EndToEndTestBase {
         try {
             watch.run(() -> EventServiceGrpc.newStub(client.channel).subscribe(SubscribeRequest.newBuilder()
                     .setAfterSeq(0).setProjectId(projectId).setIncludeLive(true).addEventTypes("workflow_event")
-                    .addEventTypes("task_progress").build(), collectInto(live)));
+                    .addEventTypes("task_progress").build(), EventCollector.into(live)));
             Poll.until(() -> live.stream().anyMatch(e -> e.getEventType().equals("workflow_event")), x -> x, WAIT);
             Task created = createTask(projectId, TaskSpec.newBuilder().setAgentType(type)
                     .setInstructions("write the report"));
@@ -359,25 +358,6 @@ abstract class TaskScenarios extends EndToEndTestBase {
             }
         }
         return out;
-    }
-
-    private static StreamObserver<SubscribeResponse> collectInto(ConcurrentLinkedQueue<Event> events) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(SubscribeResponse r) {
-                if (r.hasEvent()) {
-                    events.add(r.getEvent());
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
     }
 
     /** The task JSON the agent received on stdin, as it echoed it into its result. */

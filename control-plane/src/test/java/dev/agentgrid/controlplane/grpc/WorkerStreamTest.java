@@ -113,22 +113,7 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
         watch.run(() -> dev.agentgrid.proto.v1.EventServiceGrpc.newStub(client.channel).subscribe(
                 dev.agentgrid.proto.v1.SubscribeRequest.newBuilder().setAfterSeq(-1).setIncludeLive(true)
                         .setWorkerId(id).addEventTypes("worker_metrics").build(),
-                new io.grpc.stub.StreamObserver<dev.agentgrid.proto.v1.SubscribeResponse>() {
-                    @Override
-                    public void onNext(dev.agentgrid.proto.v1.SubscribeResponse r) {
-                        if (r.hasEvent()) {
-                            live.add(r.getEvent());
-                        }
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                }));
+                dev.agentgrid.controlplane.testing.EventCollector.into(live)));
         try (watch; WorkerDriver w = new WorkerDriver(client.channel)) {
             ConnectResponse welcome = w.connect(WorkerDriver.hello(id, 2, "coder").putLabels("gpu", "true").build());
             assertEquals(5, welcome.getWelcome().getHeartbeatInterval().getSeconds());

@@ -26,16 +26,8 @@ class PendingDispatchIndexTest {
 
     @Test
     void finishedTasksStayOutOfTheDispatchIndexAndTheHotReadsUseIndexes() throws SQLException {
-        Map<String, String> db = TestDatabases.postgres();
-        String url = db.get("agentgrid.db.url");
-        String user = db.get("agentgrid.db.user");
-        String password = db.get("agentgrid.db.password");
-        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-            UUID project = UUID.randomUUID();
-            s.execute("INSERT INTO projects (id, name, description, product_idea, template_id, status, status_reason,"
-                    + " created_at, updated_at) VALUES ('" + project + "', 'p', '', '', '', 'ACTIVE', '',"
-                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        try (Connection c = migratedDatabase(); Statement s = c.createStatement()) {
+            UUID project = insertProject(s);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (id, project_id, agent_type, instructions,"
                     + " input_json, status, status_reason, attempt, max_attempts, retry_initial_ms, retry_coefficient,"
                     + " retry_max_ms, timeout_ms, priority, label_selector_json, requires_approval, approval_question,"
@@ -78,17 +70,9 @@ class PendingDispatchIndexTest {
      */
     @Test
     void candidatesAreReadInIndexOrderBeforeTheTableIsAnalyzed() throws SQLException {
-        Map<String, String> db = TestDatabases.postgres();
-        String url = db.get("agentgrid.db.url");
-        String user = db.get("agentgrid.db.user");
-        String password = db.get("agentgrid.db.password");
-        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+        try (Connection c = migratedDatabase(); Statement s = c.createStatement()) {
             s.execute("ANALYZE tasks"); // as a fresh plane's table: analyzed while (nearly) empty
-            UUID project = UUID.randomUUID();
-            s.execute("INSERT INTO projects (id, name, description, product_idea, template_id, status, status_reason,"
-                    + " created_at, updated_at) VALUES ('" + project + "', 'p', '', '', '', 'ACTIVE', '',"
-                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            UUID project = insertProject(s);
             s.execute("INSERT INTO tasks (id, project_id, agent_type, instructions, input_json, status, status_reason,"
                     + " attempt, max_attempts, retry_initial_ms, retry_coefficient, retry_max_ms, timeout_ms, priority,"
                     + " label_selector_json, requires_approval, approval_question, unfinished_deps, worker_id,"
@@ -111,6 +95,24 @@ class PendingDispatchIndexTest {
             assertTrue(plan(s, "SELECT id FROM tasks WHERE worker_id = 'w' AND status IN ('ASSIGNED', 'RUNNING',"
                     + " 'WAITING_FOR_HITL') ORDER BY id").contains("tasks_worker_idx"), "a worker's held tasks");
         }
+    }
+
+    /** A connection to a new PostgreSQL database with every migration applied. */
+    private static Connection migratedDatabase() throws SQLException {
+        Map<String, String> db = TestDatabases.postgres();
+        String url = db.get("agentgrid.db.url");
+        String user = db.get("agentgrid.db.user");
+        String password = db.get("agentgrid.db.password");
+        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
+        return DriverManager.getConnection(url, user, password);
+    }
+
+    private static UUID insertProject(Statement s) throws SQLException {
+        UUID project = UUID.randomUUID();
+        s.execute("INSERT INTO projects (id, name, description, product_idea, template_id, status, status_reason,"
+                + " created_at, updated_at) VALUES ('" + project + "', 'p', '', '', '', 'ACTIVE', '',"
+                + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        return project;
     }
 
     private static long scalar(Statement s, String sql) throws SQLException {
