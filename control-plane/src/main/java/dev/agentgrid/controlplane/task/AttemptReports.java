@@ -121,8 +121,8 @@ public class AttemptReports {
     }
 
     /** Latest progress of a running attempt (stored on the task, published live). */
-    public CompletableFuture<ReportOutcome> progress(String workerId, UUID taskId, int attempt, double fraction, String stage,
-            String message) {
+    public CompletableFuture<ReportOutcome> progress(String workerId, UUID taskId, int attempt, double fraction,
+            String stage, String message) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             rows.update(c, t.toBuilder().progress(fraction, Text.clip(stage, 128), Text.clip(message, 1024))
                     .updatedAt(c.now()).build());
@@ -137,7 +137,8 @@ public class AttemptReports {
      * Output chunks of a running attempt, coalesced into {@code task_messages}. Chunks whose
      * sequence number is already stored (re-sent after a reconnect) are skipped.
      */
-    public CompletableFuture<ReportOutcome> output(String workerId, UUID taskId, int attempt, List<OutputChunk> chunks) {
+    public CompletableFuture<ReportOutcome> output(String workerId, UUID taskId, int attempt,
+            List<OutputChunk> chunks) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             long stored = lastStoredSequence(taskId, attempt);
             for (OutputChunk chunk : chunks) {
@@ -211,7 +212,8 @@ public class AttemptReports {
      * The attempt failed: with attempts left and a retryable error, the task goes back to PENDING
      * as the next attempt after its backoff; otherwise it FAILED.
      */
-    public CompletableFuture<ReportOutcome> failed(String workerId, UUID taskId, int attempt, String error, boolean retryable) {
+    public CompletableFuture<ReportOutcome> failed(String workerId, UUID taskId, int attempt, String error,
+            boolean retryable) {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             failAttempt(c, t, error, retryable);
             return ReportOutcome.APPLIED;
