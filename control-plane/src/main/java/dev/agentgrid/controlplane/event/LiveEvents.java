@@ -4,6 +4,7 @@ import com.google.protobuf.Struct;
 import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.Times;
+import dev.agentgrid.controlplane.store.Changes;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
@@ -26,6 +27,16 @@ public class LiveEvents {
     /** Publishes one live-only event. */
     public void publish(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
         publishJson(type, projectId, taskId, workerId, agentType, Json.print(data));
+    }
+
+    /**
+     * Publishes one live-only event once {@code c} committed, in order with the durable events the
+     * transaction emits around it (see {@link Changes#emitLive}).
+     */
+    public void publishAfterCommit(Changes c, String type, UUID projectId, UUID taskId, String workerId,
+            String agentType, Struct data) {
+        c.emitLive(new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data),
+                c.now()));
     }
 
     /** Publishes one live-only event whose data is JSON object text already. */

@@ -19,6 +19,7 @@ import java.util.UUID;
 public final class Changes {
     private final Instant now;
     private final List<Event> events = new ArrayList<>();
+    private final List<LiveAt> liveAt = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> beforeCommit = new ArrayList<>();
     private final java.util.Map<Class<?>, Object> scoped = new java.util.HashMap<>();
@@ -35,6 +36,18 @@ public final class Changes {
     /** Emits a durable event. */
     public void emit(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
         events.add(new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data), now));
+    }
+
+    /**
+     * Publishes a live-only event (not stored, {@code seq} 0) once the transaction committed, in
+     * the order of emission among the transaction's durable events: a batch that applies a task's
+     * output and then its failure publishes the output first, as separate transactions would.
+     */
+    public void emitLive(Event live) {
+        if (live.durable()) {
+            throw new IllegalArgumentException("a live event has no sequence number");
+        }
+        liveAt.add(new LiveAt(events.size(), live));
     }
 
     /** Runs {@code action} after the transaction committed (not if it rolled back). */
@@ -72,6 +85,30 @@ public final class Changes {
 
     List<Event> events() {
         return events;
+    }
+
+    /**
+     * What to publish after the commit: the durable events as numbered by the log, with the live
+     * ones between them where they were emitted.
+     */
+    List<Event> inEmissionOrder(List<Event> numbered) {
+        if (liveAt.isEmpty()) {
+            return numbered;
+        }
+        List<Event> out = new ArrayList<>(numbered.size() + liveAt.size());
+        int next = 0;
+        for (LiveAt l : liveAt) {
+            while (next < l.durableBefore()) {
+                out.add(numbered.get(next++));
+            }
+            out.add(l.event());
+        }
+        out.addAll(numbered.subList(next, numbered.size()));
+        return out;
+    }
+
+    /** A live event emitted after {@code durableBefore} durable ones. */
+    private record LiveAt(int durableBefore, Event event) {
     }
 
     List<Runnable> afterCommitActions() {

@@ -25,13 +25,13 @@ public class Store {
 
     private final TransactionOperations<Connection> tx;
     private final EventLog eventLog;
-    private final EventBus bus;
+    private final PublicationOrder publication;
     private final Clock clock;
 
     public Store(TransactionOperations<Connection> tx, EventLog eventLog, EventBus bus, Clock clock) {
         this.tx = tx;
         this.eventLog = eventLog;
-        this.bus = bus;
+        this.publication = new PublicationOrder(bus);
         this.clock = clock;
     }
 
@@ -39,16 +39,33 @@ public class Store {
     public <T> T write(Function<Changes, T> work) {
         Changes changes = new Changes(Times.now(clock));
         Object[] appended = new Object[1];
-        T result = tx.executeWrite(status -> {
-            T r = work.apply(changes);
-            changes.runBeforeCommit();
-            // Appending last keeps the sequence lock for the shortest time.
-            appended[0] = eventLog.append(changes.events());
-            return r;
-        });
+        PublicationOrder.Slot[] slot = new PublicationOrder.Slot[1];
+        T result;
+        try {
+            result = tx.executeWrite(status -> {
+                T r = work.apply(changes);
+                changes.runBeforeCommit();
+                // Appending last keeps the sequence lock for the shortest time.
+                List<Event> numbered = eventLog.append(changes.events());
+                if (!numbered.isEmpty() && slot[0] == null) {
+                    slot[0] = publication.register(); // under the sequence lock: in sequence order
+                }
+                appended[0] = numbered;
+                return r;
+            });
+        } catch (RuntimeException | Error e) {
+            if (slot[0] != null) {
+                publication.complete(slot[0], null); // rolled back: nothing to publish, later ones may go
+            }
+            throw e;
+        }
         @SuppressWarnings("unchecked")
-        List<Event> events = (List<Event>) appended[0];
-        bus.publish(events);
+        List<Event> events = changes.inEmissionOrder((List<Event>) appended[0]);
+        if (slot[0] != null) {
+            publication.complete(slot[0], events);
+        } else {
+            publication.publishNow(events);
+        }
         for (Runnable action : changes.afterCommitActions()) {
             try {
                 action.run();

@@ -126,9 +126,9 @@ public class AttemptReports {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             rows.update(c, t.toBuilder().progress(fraction, Text.clip(stage, 128), Text.clip(message, 1024))
                     .updatedAt(c.now()).build());
-            c.afterCommit(() -> live.publish(EventTypes.TASK_PROGRESS, t.projectId(), t.id(), workerId,
+            live.publishAfterCommit(c, EventTypes.TASK_PROGRESS, t.projectId(), t.id(), workerId,
                     t.agentType(), Json.object("task_id", t.id().toString(), "progress", Math.round(fraction * 100),
-                            "fraction", fraction, "stage", stage, "message", message, "attempt", attempt)));
+                            "fraction", fraction, "stage", stage, "message", message, "attempt", attempt));
             return ReportOutcome.APPLIED;
         });
     }
@@ -152,11 +152,11 @@ public class AttemptReports {
                     append(c, t, attempt, chunk);
                 }
                 stored = chunk.sequence();
-                c.afterCommit(() -> live.publish(EventTypes.NEW_MESSAGE, t.projectId(), t.id(), workerId,
+                live.publishAfterCommit(c, EventTypes.NEW_MESSAGE, t.projectId(), t.id(), workerId,
                         t.agentType(), Json.object("task_id", t.id().toString(), "agent_type", t.agentType(),
                                 "stream", chunk.kind(), "message", chunk.text(), "sequence", chunk.sequence(),
                                 "end_of_message", chunk.endOfMessage(), "attempt", attempt,
-                                "timestamp", c.now())));
+                                "timestamp", c.now()));
             }
             return ReportOutcome.APPLIED;
         });

@@ -43,10 +43,10 @@ public class TaskMessages {
             TaskMessage m = messages.save(new TaskMessage(dev.agentgrid.controlplane.common.Ids.next(), taskId,
                     t.attempt(), TaskMessageKind.USER, content, metadataJson, 0, 0, false, c.now()));
             String worker = t.workerId();
-            c.afterCommit(() -> live.publish(dev.agentgrid.controlplane.event.EventTypes.NEW_MESSAGE, t.projectId(),
+            live.publishAfterCommit(c, dev.agentgrid.controlplane.event.EventTypes.NEW_MESSAGE, t.projectId(),
                     taskId, worker, t.agentType(), dev.agentgrid.controlplane.common.Json.object("task_id",
                             taskId.toString(), "agent_type", t.agentType(), "stream", TaskMessageKind.USER,
-                            "message", content, "message_id", m.id().toString(), "timestamp", c.now())));
+                            "message", content, "message_id", m.id().toString(), "timestamp", c.now()));
             c.afterCommit(() -> workers.message(worker, UserMessageDelivery.of(m)));
             return m;
         });

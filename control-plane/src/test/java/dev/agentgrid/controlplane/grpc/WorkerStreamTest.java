@@ -321,6 +321,51 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
         }
     }
 
+    /**
+     * Live events (output, progress) keep their place among the durable ones (status changes) on
+     * a subscription, also when a worker's reports share a batch.
+     */
+    @Test
+    void aSubscriberSeesATasksOutputBeforeItsCompletion() throws Exception {
+        String agent = unique("ordered");
+        java.util.concurrent.BlockingQueue<dev.agentgrid.proto.v1.Event> seen =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        io.grpc.Context.CancellableContext watch = io.grpc.Context.current().withCancellation();
+        watch.run(() -> dev.agentgrid.proto.v1.EventServiceGrpc.newStub(client.channel).subscribe(
+                dev.agentgrid.proto.v1.SubscribeRequest.newBuilder().setAfterSeq(-1).setIncludeLive(true).build(),
+                dev.agentgrid.controlplane.testing.EventCollector.into(seen)));
+        try (watch; WorkerDriver w = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(unique("w"), 4, agent).build());
+            for (int round = 0; round < 5; round++) {
+                Task created = createTask(project(), spec(agent));
+                AssignTask a = w.next(ConnectResponse::hasAssignTask).getAssignTask();
+                w.send(accepted(a));
+                w.send(ConnectRequest.newBuilder().setTaskProgress(TaskProgress.newBuilder().setTaskId(a.getTaskId())
+                        .setAttempt(1).setProgress(Progress.newBuilder().setFraction(0.5))).build());
+                for (int i = 1; i <= 3; i++) {
+                    w.send(ConnectRequest.newBuilder().setTaskOutput(TaskOutput.newBuilder().setTaskId(a.getTaskId())
+                            .setAttempt(1).addChunks(OutputChunk.newBuilder().setSequence(i)
+                                    .setStream(OutputStream.OUTPUT_STREAM_AGENT).setText("part " + i))).build());
+                }
+                w.send(completed(a.getTaskId(), 1, text("done")));
+                awaitStatus(created.getId(), TaskStatus.TASK_STATUS_COMPLETED);
+                List<String> order = new ArrayList<>();
+                Poll.until(() -> {
+                    for (dev.agentgrid.proto.v1.Event e; (e = seen.poll()) != null; ) {
+                        if (e.getTaskId().equals(created.getId()) && !e.getEventType().equals("agent_status_change")) {
+                            order.add(e.getEventType() + (e.getEventType().equals("task_status_change")
+                                    ? ":" + e.getData().getFieldsMap().get("status").getStringValue() : ""));
+                        }
+                    }
+                    return order;
+                }, o -> o.contains("task_status_change:completed"), WAIT);
+                assertEquals(List.of("task_status_change:pending", "task_status_change:assigned",
+                        "task_status_change:running", "task_progress", "new_message", "new_message", "new_message",
+                        "task_status_change:completed"), order, "round " + round);
+            }
+        }
+    }
+
     @Test
     void aRetryableFailureRunsTheNextAttemptAndTheLastFailureFailsTheTask() throws Exception {
         String agent = unique("tester");
