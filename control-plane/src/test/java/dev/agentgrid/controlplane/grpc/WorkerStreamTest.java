@@ -99,6 +99,19 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
                 .setOutput(output)).build();
     }
 
+    /**
+     * Subscribes from now on with live events included, collecting into {@code into}; cancelling
+     * the returned context ends the subscription.
+     */
+    private io.grpc.Context.CancellableContext subscribeLive(dev.agentgrid.proto.v1.SubscribeRequest.Builder request,
+            java.util.Queue<dev.agentgrid.proto.v1.Event> into) {
+        io.grpc.Context.CancellableContext watch = io.grpc.Context.current().withCancellation();
+        watch.run(() -> dev.agentgrid.proto.v1.EventServiceGrpc.newStub(client.channel).subscribe(
+                request.setAfterSeq(-1).setIncludeLive(true).build(),
+                dev.agentgrid.controlplane.testing.EventCollector.into(into)));
+        return watch;
+    }
+
     private static Value text(String s) {
         return Value.newBuilder().setStringValue(s).build();
     }
@@ -109,11 +122,8 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
         // Live subscribers see each heartbeat's metrics (a live-only event).
         java.util.concurrent.BlockingQueue<dev.agentgrid.proto.v1.Event> live =
                 new java.util.concurrent.LinkedBlockingQueue<>();
-        io.grpc.Context.CancellableContext watch = io.grpc.Context.current().withCancellation();
-        watch.run(() -> dev.agentgrid.proto.v1.EventServiceGrpc.newStub(client.channel).subscribe(
-                dev.agentgrid.proto.v1.SubscribeRequest.newBuilder().setAfterSeq(-1).setIncludeLive(true)
-                        .setWorkerId(id).addEventTypes("worker_metrics").build(),
-                dev.agentgrid.controlplane.testing.EventCollector.into(live)));
+        io.grpc.Context.CancellableContext watch = subscribeLive(dev.agentgrid.proto.v1.SubscribeRequest.newBuilder()
+                .setWorkerId(id).addEventTypes("worker_metrics"), live);
         try (watch; WorkerDriver w = new WorkerDriver(client.channel)) {
             ConnectResponse welcome = w.connect(WorkerDriver.hello(id, 2, "coder").putLabels("gpu", "true").build());
             assertEquals(5, welcome.getWelcome().getHeartbeatInterval().getSeconds());
@@ -330,10 +340,8 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
         String agent = unique("ordered");
         java.util.concurrent.BlockingQueue<dev.agentgrid.proto.v1.Event> seen =
                 new java.util.concurrent.LinkedBlockingQueue<>();
-        io.grpc.Context.CancellableContext watch = io.grpc.Context.current().withCancellation();
-        watch.run(() -> dev.agentgrid.proto.v1.EventServiceGrpc.newStub(client.channel).subscribe(
-                dev.agentgrid.proto.v1.SubscribeRequest.newBuilder().setAfterSeq(-1).setIncludeLive(true).build(),
-                dev.agentgrid.controlplane.testing.EventCollector.into(seen)));
+        io.grpc.Context.CancellableContext watch = subscribeLive(dev.agentgrid.proto.v1.SubscribeRequest.newBuilder(),
+                seen);
         try (watch; WorkerDriver w = new WorkerDriver(client.channel)) {
             w.connect(WorkerDriver.hello(unique("w"), 4, agent).build());
             for (int round = 0; round < 5; round++) {
