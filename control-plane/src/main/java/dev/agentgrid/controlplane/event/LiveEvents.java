@@ -24,11 +24,6 @@ public class LiveEvents {
         this.clock = clock;
     }
 
-    /** Publishes one live-only event. */
-    public void publish(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
-        publishJson(type, projectId, taskId, workerId, agentType, Json.print(data));
-    }
-
     /**
      * Publishes one live-only event once {@code c} committed, in order with the durable events the
      * transaction emits around it (see {@link Changes#emitLive}).
@@ -39,7 +34,10 @@ public class LiveEvents {
                 c.now()));
     }
 
-    /** Publishes one live-only event whose data is JSON object text already. */
+    /**
+     * Publishes one live-only event at once, outside any transaction; its data is JSON object text
+     * already.
+     */
     public void publishJson(String type, UUID projectId, UUID taskId, String workerId, String agentType,
             String dataJson) {
         bus.publish(List.of(new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, dataJson,
