@@ -1,18 +1,17 @@
 package dev.agentgrid.controlplane.event;
 
-import com.google.protobuf.Struct;
 import dev.agentgrid.controlplane.common.Ids;
-import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.Times;
-import dev.agentgrid.controlplane.store.Changes;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Publishes high-rate telemetry (progress, output chunks, worker metrics) to live subscribers
- * only: it has no sequence number and is not replayed; its durable summary is in the tables.
+ * Publishes high-rate telemetry (worker metrics) to live subscribers at once, outside any
+ * transaction: it has no sequence number and is not replayed; its durable summary is in the
+ * tables. Telemetry a transaction produces (progress, output chunks) goes through {@code
+ * Changes.emitLive}, which keeps its place among the transaction's durable events.
  */
 @Singleton
 public class LiveEvents {
@@ -22,16 +21,6 @@ public class LiveEvents {
     public LiveEvents(EventBus bus, Clock clock) {
         this.bus = bus;
         this.clock = clock;
-    }
-
-    /**
-     * Publishes one live-only event once {@code c} committed, in order with the durable events the
-     * transaction emits around it (see {@link Changes#emitLive}).
-     */
-    public void publishAfterCommit(Changes c, String type, UUID projectId, UUID taskId, String workerId,
-            String agentType, Struct data) {
-        c.emitLive(new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data),
-                c.now()));
     }
 
     /**

@@ -43,11 +43,9 @@ public final class Changes {
      * the order of emission among the transaction's durable events: a batch that applies a task's
      * output and then its failure publishes the output first, as separate transactions would.
      */
-    public void emitLive(Event live) {
-        if (live.durable()) {
-            throw new IllegalArgumentException("a live event has no sequence number");
-        }
-        liveAt.add(new LiveAt(events.size(), live));
+    public void emitLive(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
+        liveAt.add(new LiveAt(events.size(),
+                new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data), now)));
     }
 
     /** Runs {@code action} after the transaction committed (not if it rolled back). */

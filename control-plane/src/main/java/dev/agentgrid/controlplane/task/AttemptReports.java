@@ -10,7 +10,6 @@ import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.Text;
 import dev.agentgrid.controlplane.event.EventTypes;
-import dev.agentgrid.controlplane.event.LiveEvents;
 import dev.agentgrid.controlplane.hitl.HitlAction;
 import dev.agentgrid.controlplane.hitl.HitlDelivery;
 import dev.agentgrid.controlplane.hitl.HitlRequest;
@@ -43,7 +42,6 @@ public class AttemptReports {
     private final JdbcOperations jdbc;
     private final TaskTransitions transitions;
     private final ArtifactService artifacts;
-    private final LiveEvents live;
     private final HitlRequests hitl;
     private final PlaneStats stats;
     private final TaskRows rows;
@@ -82,7 +80,7 @@ public class AttemptReports {
     }
 
     public AttemptReports(Store store, JdbcOperations jdbc, TaskTransitions transitions,
-            ArtifactService artifacts, LiveEvents live, HitlRequests hitl, PlaneStats stats, TaskRows rows,
+            ArtifactService artifacts, HitlRequests hitl, PlaneStats stats, TaskRows rows,
             dev.agentgrid.controlplane.worker.WorkerSettings settings, TaskDependencies dependencies) {
         this.dependencies = dependencies;
         this.rows = rows;
@@ -93,7 +91,6 @@ public class AttemptReports {
         this.jdbc = jdbc;
         this.transitions = transitions;
         this.artifacts = artifacts;
-        this.live = live;
         // Reports of all workers share transactions: one commit for many reports (see GroupCommit).
         this.commits = new GroupCommit<>("worker-reports", 256, 10_000, this::applyAll);
     }
@@ -126,7 +123,7 @@ public class AttemptReports {
         return fenced(workerId, taskId, attempt, (c, t) -> {
             rows.update(c, t.toBuilder().progress(fraction, Text.clip(stage, 128), Text.clip(message, 1024))
                     .updatedAt(c.now()).build());
-            live.publishAfterCommit(c, EventTypes.TASK_PROGRESS, t.projectId(), t.id(), workerId,
+            c.emitLive(EventTypes.TASK_PROGRESS, t.projectId(), t.id(), workerId,
                     t.agentType(), Json.object("task_id", t.id().toString(), "progress", Math.round(fraction * 100),
                             "fraction", fraction, "stage", stage, "message", message, "attempt", attempt));
             return ReportOutcome.APPLIED;
@@ -152,7 +149,7 @@ public class AttemptReports {
                     append(c, t, attempt, chunk);
                 }
                 stored = chunk.sequence();
-                live.publishAfterCommit(c, EventTypes.NEW_MESSAGE, t.projectId(), t.id(), workerId,
+                c.emitLive(EventTypes.NEW_MESSAGE, t.projectId(), t.id(), workerId,
                         t.agentType(), Json.object("task_id", t.id().toString(), "agent_type", t.agentType(),
                                 "stream", chunk.kind(), "message", chunk.text(), "sequence", chunk.sequence(),
                                 "end_of_message", chunk.endOfMessage(), "attempt", attempt,

@@ -16,13 +16,11 @@ public class TaskMessages {
     private final TaskRepository tasks;
     private final TaskMessageRepository messages;
     private final WorkerCommands workers;
-    private final dev.agentgrid.controlplane.event.LiveEvents live;
 
     public TaskMessages(Store store, JdbcOperations jdbc, TaskRepository tasks, TaskMessageRepository messages,
-            WorkerCommands workers, dev.agentgrid.controlplane.event.LiveEvents live) {
+            WorkerCommands workers) {
         this.messages = messages;
         this.workers = workers;
-        this.live = live;
         this.store = store;
         this.jdbc = jdbc;
         this.tasks = tasks;
@@ -43,7 +41,7 @@ public class TaskMessages {
             TaskMessage m = messages.save(new TaskMessage(dev.agentgrid.controlplane.common.Ids.next(), taskId,
                     t.attempt(), TaskMessageKind.USER, content, metadataJson, 0, 0, false, c.now()));
             String worker = t.workerId();
-            live.publishAfterCommit(c, dev.agentgrid.controlplane.event.EventTypes.NEW_MESSAGE, t.projectId(),
+            c.emitLive(dev.agentgrid.controlplane.event.EventTypes.NEW_MESSAGE, t.projectId(),
                     taskId, worker, t.agentType(), dev.agentgrid.controlplane.common.Json.object("task_id",
                             taskId.toString(), "agent_type", t.agentType(), "stream", TaskMessageKind.USER,
                             "message", content, "message_id", m.id().toString(), "timestamp", c.now()));
