@@ -49,6 +49,21 @@ final class PublicationOrder {
                 bus.publish(head.events);
             }
         }
+        notifyAll();
+        // A write's events are out when it returns (a caller that subscribes next must not find
+        // them missing). The places before this one belong to transactions that committed before
+        // this one took the sequence lock, so their threads are on their way here: a short wait.
+        boolean interrupted = false;
+        while (waiting.contains(slot)) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Publishes events of a transaction that appended none to the log (live ones only) at once. */
