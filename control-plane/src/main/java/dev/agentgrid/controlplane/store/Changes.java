@@ -35,7 +35,7 @@ public final class Changes {
 
     /** Emits a durable event. */
     public void emit(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
-        events.add(new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data), now));
+        events.add(event(type, projectId, taskId, workerId, agentType, data));
     }
 
     /**
@@ -44,8 +44,12 @@ public final class Changes {
      * output and then its failure publishes the output first, as separate transactions would.
      */
     public void emitLive(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
-        liveAt.add(new LiveAt(events.size(),
-                new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data), now)));
+        liveAt.add(new LiveAt(events.size(), event(type, projectId, taskId, workerId, agentType, data)));
+    }
+
+    /** An event of this transaction, not yet numbered ({@code seq} 0). */
+    private Event event(String type, UUID projectId, UUID taskId, String workerId, String agentType, Struct data) {
+        return new Event(0, Ids.next(), type, projectId, taskId, workerId, agentType, Json.print(data), now);
     }
 
     /** Runs {@code action} after the transaction committed (not if it rolled back). */

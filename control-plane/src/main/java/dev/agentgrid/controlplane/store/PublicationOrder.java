@@ -26,6 +26,7 @@ final class PublicationOrder {
     /** One registered transaction's place. */
     static final class Slot {
         private boolean done; // guarded by the PublicationOrder
+        private boolean published; // guarded by the PublicationOrder
         private List<Event> events;
     }
 
@@ -48,13 +49,14 @@ final class PublicationOrder {
             if (head.events != null && !head.events.isEmpty()) {
                 bus.publish(head.events);
             }
+            head.published = true;
         }
         notifyAll();
         // A write's events are out when it returns (a caller that subscribes next must not find
         // them missing). The places before this one belong to transactions that committed before
         // this one took the sequence lock, so their threads are on their way here: a short wait.
         boolean interrupted = false;
-        while (waiting.contains(slot)) {
+        while (!slot.published) {
             try {
                 wait();
             } catch (InterruptedException e) {
