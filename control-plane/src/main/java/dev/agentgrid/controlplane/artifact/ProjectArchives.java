@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.artifact;
 
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.event.EventTypes;
@@ -13,7 +14,6 @@ import jakarta.inject.Singleton;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -101,7 +101,7 @@ public class ProjectArchives {
     /** Deletes artifacts and archives older than {@code maxAge}, across projects. */
     public Deleted cleanup(Duration maxAge) {
         return store.write(c -> {
-            Map<UUID, long[]> gone = deleteWhere(c, "created_at < ?", Timestamp.from(c.now().minus(maxAge)));
+            Map<UUID, long[]> gone = deleteWhere(c, "created_at < ?", SqlTime.param(c.now().minus(maxAge)));
             return new Deleted(total(gone)[0], total(gone)[1]);
         });
     }

@@ -1,12 +1,12 @@
 package dev.agentgrid.controlplane.event;
 
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Database;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +130,7 @@ public class EventLog {
                         ps.setString(6, e.workerId());
                         ps.setString(7, e.agentType());
                         ps.setString(8, e.payload());
-                        ps.setTimestamp(9, Timestamp.from(e.createdAt()));
+                        SqlTime.set(ps, 9, e.createdAt());
                         ps.addBatch();
                     }
                     return ps.executeBatch();
@@ -205,7 +205,7 @@ public class EventLog {
     /** Deletes events created before the cut-off; returns how many. */
     public int deleteOlderThan(java.time.Instant cutoff) {
         return jdbc.prepareStatement("DELETE FROM event_log WHERE created_at < ?", ps -> {
-            ps.setTimestamp(1, Timestamp.from(cutoff));
+            SqlTime.set(ps, 1, cutoff);
             return ps.executeUpdate();
         });
     }

@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.hitl;
 
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.FailedPreconditionException;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.common.PageToken;
@@ -94,7 +95,7 @@ public class HitlService {
     public int expireDue(java.time.Instant now) {
         List<UUID> due = store.read(() -> jdbc.prepareStatement("SELECT id FROM hitl_requests WHERE status = 'PENDING'"
                 + " AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at", ps -> {
-                    ps.setTimestamp(1, java.sql.Timestamp.from(now));
+                    SqlTime.set(ps, 1, now);
                     List<UUID> ids = new java.util.ArrayList<>();
                     try (var rs = ps.executeQuery()) {
                         while (rs.next()) {

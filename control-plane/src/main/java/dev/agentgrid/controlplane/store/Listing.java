@@ -3,7 +3,6 @@ package dev.agentgrid.controlplane.store;
 import dev.agentgrid.controlplane.common.PageToken;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,8 +71,8 @@ public final class Listing<E> {
         if (token != null) {
             String cmp = newestFirst ? "<" : ">";
             sql.append(" AND (created_at ").append(cmp).append(" ? OR (created_at = ? AND id ").append(cmp).append(" ?))");
-            all.add(Timestamp.from(token.time()));
-            all.add(Timestamp.from(token.time()));
+            all.add(SqlTime.param(token.time()));
+            all.add(SqlTime.param(token.time()));
             all.add(token.parseId(idOf));
         }
         String dir = newestFirst ? " DESC" : "";

@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.task;
 
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.stats.PlaneStats;
 import dev.agentgrid.controlplane.store.GroupCommit;
 
@@ -19,7 +20,6 @@ import dev.agentgrid.controlplane.store.Store;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -284,7 +284,7 @@ public class AttemptReports {
                     ps.setString(5, chunk.text());
                     ps.setLong(6, chunk.sequence());
                     ps.setLong(7, chunk.sequence());
-                    ps.setTimestamp(8, Timestamp.from(c.now()));
+                    SqlTime.set(ps, 8, c.now());
                     return ps.executeUpdate();
                 });
     }

@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.task;
 
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Changes;
 import dev.agentgrid.controlplane.store.InList;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -123,7 +124,7 @@ public class TaskRows {
     private void renewLease(UUID id, Instant until) {
         jdbc.prepareStatement("UPDATE tasks SET lease_expires_at = ? WHERE id = ?"
                 + " AND status IN ('ASSIGNED', 'RUNNING', 'WAITING_FOR_HITL')", ps -> {
-                    ps.setTimestamp(1, Timestamp.from(until));
+                    SqlTime.set(ps, 1, until);
                     ps.setObject(2, id);
                     return ps.executeUpdate();
                 });
@@ -192,10 +193,10 @@ public class TaskRows {
                 ps.setInt(i++, t.unfinishedDeps());
                 i = bindLifeColumns(ps, i, t);
                 ps.setString(i++, t.requestId());
-                setInstant(ps, i++, t.createdAt());
-                setInstant(ps, i++, t.updatedAt());
-                setInstant(ps, i++, t.startedAt());
-                setInstant(ps, i, t.finishedAt());
+                SqlTime.set(ps, i++, t.createdAt());
+                SqlTime.set(ps, i++, t.updatedAt());
+                SqlTime.set(ps, i++, t.startedAt());
+                SqlTime.set(ps, i, t.finishedAt());
                 ps.addBatch();
             }
             return ps.executeBatch();
@@ -216,9 +217,9 @@ public class TaskRows {
                 ps.setInt(i++, t.attempt());
                 ps.setInt(i++, t.unfinishedDeps());
                 i = bindLifeColumns(ps, i, t);
-                setInstant(ps, i++, t.updatedAt());
-                setInstant(ps, i++, t.startedAt());
-                setInstant(ps, i++, t.finishedAt());
+                SqlTime.set(ps, i++, t.updatedAt());
+                SqlTime.set(ps, i++, t.startedAt());
+                SqlTime.set(ps, i++, t.finishedAt());
                 ps.setObject(i, t.id());
                 ps.addBatch();
             }
@@ -232,8 +233,8 @@ public class TaskRows {
      */
     private static int bindLifeColumns(PreparedStatement ps, int i, Task t) throws SQLException {
         ps.setString(i++, t.workerId());
-        setInstant(ps, i++, t.leaseExpiresAt());
-        setInstant(ps, i++, t.notBefore());
+        SqlTime.set(ps, i++, t.leaseExpiresAt());
+        SqlTime.set(ps, i++, t.notBefore());
         if (t.progressFraction() == null) {
             ps.setNull(i++, Types.DOUBLE);
         } else {
@@ -294,13 +295,5 @@ public class TaskRows {
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
-    }
-
-    private static void setInstant(PreparedStatement ps, int i, Instant v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.TIMESTAMP);
-        } else {
-            ps.setTimestamp(i, Timestamp.from(v));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.worker;
 
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.stats.PlaneStats;
 import dev.agentgrid.controlplane.store.Changes;
@@ -16,7 +17,6 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.annotation.PreDestroy;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -354,7 +354,7 @@ public class Dispatcher {
                 int i = 1;
                 for (var type : chunk) {
                     ps.setString(i++, type.getKey());
-                    ps.setTimestamp(i++, Timestamp.from(now));
+                    SqlTime.set(ps, i++, now);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -391,7 +391,7 @@ public class Dispatcher {
             out.addAll(rows.select("WHERE id IN (" + InList.placeholders(chunk.size()) + ") AND status = 'PENDING'"
                     + " AND unfinished_deps = 0 AND (not_before IS NULL OR not_before <= ?)"
                     + " ORDER BY id FOR UPDATE SKIP LOCKED",
-                    ps -> ps.setTimestamp(InList.bind(ps, chunk), Timestamp.from(now))));
+                    ps -> SqlTime.set(ps, InList.bind(ps, chunk), now)));
         }
         out.sort(java.util.Comparator.comparing(Task::id));
         return out;

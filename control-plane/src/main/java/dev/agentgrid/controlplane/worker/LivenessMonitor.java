@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.worker;
 
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Times;
 import dev.agentgrid.controlplane.hitl.HitlService;
 import dev.agentgrid.controlplane.store.Store;
@@ -11,7 +12,6 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.annotation.PreDestroy;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,7 +151,7 @@ public class LivenessMonitor {
     private List<String> silentWorkers(Instant silentSince) {
         return store.read(() -> jdbc.prepareStatement("SELECT id FROM workers WHERE status IN ('ONLINE', 'DRAINING')"
                 + " AND COALESCE(last_heartbeat_at, connected_at) < ?", ps -> {
-                    ps.setTimestamp(1, Timestamp.from(silentSince));
+                    SqlTime.set(ps, 1, silentSince);
                     List<String> out = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -165,7 +165,7 @@ public class LivenessMonitor {
     private List<UUID> ids(String sql, Instant arg) {
         return store.read(() -> jdbc.prepareStatement(sql, ps -> {
             if (arg != null) {
-                ps.setTimestamp(1, Timestamp.from(arg));
+                SqlTime.set(ps, 1, arg);
             }
             List<UUID> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.worker;
 
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.common.PageToken;
@@ -9,7 +10,6 @@ import dev.agentgrid.controlplane.store.Store;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -110,11 +110,11 @@ public class WorkerQueries {
                 int i = 1;
                 ps.setString(i++, workerId);
                 if (since != null) {
-                    ps.setTimestamp(i++, Timestamp.from(since));
+                    SqlTime.set(ps, i++, since);
                 }
                 if (token != null) {
-                    ps.setTimestamp(i++, Timestamp.from(token.time()));
-                    ps.setTimestamp(i++, Timestamp.from(token.time()));
+                    SqlTime.set(ps, i++, token.time());
+                    SqlTime.set(ps, i++, token.time());
                     ps.setObject(i, cursorId);
                 }
                 List<WorkerMetric> list = new ArrayList<>();

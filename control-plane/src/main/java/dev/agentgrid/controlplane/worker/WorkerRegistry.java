@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.worker;
 
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
@@ -11,7 +12,6 @@ import dev.agentgrid.controlplane.store.Store;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,8 +156,8 @@ public class WorkerRegistry {
                 + " updated_at = ? WHERE id = ? AND session_id = ?", ps -> {
                     for (Beat b : beats) {
                         ps.setString(1, b.metricsJson());
-                        ps.setTimestamp(2, Timestamp.from(c.now()));
-                        ps.setTimestamp(3, Timestamp.from(c.now()));
+                        SqlTime.set(ps, 2, c.now());
+                        SqlTime.set(ps, 3, c.now());
                         ps.setString(4, b.workerId());
                         ps.setObject(5, b.sessionId());
                         ps.addBatch();
@@ -180,7 +180,7 @@ public class WorkerRegistry {
      */
     private void renewLeases(Changes c, List<Beat> live) {
         List<String> workerIds = live.stream().map(Beat::workerId).distinct().toList();
-        Timestamp until = Timestamp.from(c.now().plus(settings.lease()));
+        java.time.Instant until = c.now().plus(settings.lease());
         List<UUID> held = new ArrayList<>();
         for (List<String> chunk : InList.chunks(workerIds)) {
             jdbc.prepareStatement("SELECT id FROM tasks WHERE worker_id IN (" + InList.placeholders(chunk.size())
@@ -200,7 +200,7 @@ public class WorkerRegistry {
         }
         jdbc.prepareStatement("UPDATE tasks SET lease_expires_at = ? WHERE id = ?", ps -> {
             for (UUID id : held) {
-                ps.setTimestamp(1, until);
+                SqlTime.set(ps, 1, until);
                 ps.setObject(2, id);
                 ps.addBatch();
             }
@@ -249,17 +249,17 @@ public class WorkerRegistry {
                     for (Beat b : history) {
                         ps.setObject(1, Ids.next());
                         ps.setString(2, b.workerId());
-                        ps.setTimestamp(3, Timestamp.from(capturedAt(b, c)));
+                        SqlTime.set(ps, 3, capturedAt(b, c));
                         ps.setString(4, b.metricsJson());
                         ps.addBatch();
                     }
                     return ps.executeBatch();
                 });
-        Timestamp retainedFrom = Timestamp.from(c.now().minus(settings.getMetricsRetention()));
+        java.time.Instant retainedFrom = c.now().minus(settings.getMetricsRetention());
         for (List<String> chunk : InList.chunks(history.stream().map(Beat::workerId).distinct().toList())) {
             jdbc.prepareStatement("DELETE FROM worker_metrics WHERE worker_id IN (" + InList.placeholders(chunk.size())
                     + ") AND captured_at < ?", ps -> {
-                        ps.setTimestamp(InList.bind(ps, chunk), retainedFrom);
+                        SqlTime.set(ps, InList.bind(ps, chunk), retainedFrom);
                         return ps.executeUpdate();
                     });
         }

@@ -1,0 +1,179 @@
+package dev.agentgrid.controlplane.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.agentgrid.controlplane.testing.TestDatabases;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/** Instants bound by {@link SqlTime} read back equal on both databases, and cost PostgreSQL no extra round trip. */
+class SqlTimeTest {
+    private static final Instant AT = Instant.parse("2026-03-29T01:30:00.123456Z"); // a DST change in Europe
+
+    @Test
+    void instantsAndNullsReadBackEqualOnH2() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:sqltime-" + java.util.UUID.randomUUID(), "sa", "")) {
+            readsBackEqual(c);
+        }
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
+    void instantsAndNullsReadBackEqualOnPostgres() throws SQLException {
+        Map<String, String> db = TestDatabases.postgres();
+        try (Connection c = DriverManager.getConnection(db.get("agentgrid.db.url"), db.get("agentgrid.db.user"),
+                db.get("agentgrid.db.password"))) {
+            readsBackEqual(c);
+        }
+    }
+
+    private static void readsBackEqual(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE times (id INT PRIMARY KEY, at TIMESTAMP WITH TIME ZONE)");
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO times (id, at) VALUES (?, ?)")) {
+            ps.setInt(1, 1);
+            SqlTime.set(ps, 2, AT);
+            ps.executeUpdate();
+            ps.setInt(1, 2);
+            SqlTime.set(ps, 2, null);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, at FROM times WHERE at <= ? OR at IS NULL ORDER BY id")) {
+            SqlTime.set(ps, 1, AT);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(AT, rs.getTimestamp(2).toInstant(), "microseconds and zone kept");
+                rs.next();
+                assertNull(rs.getTimestamp(2));
+            }
+        }
+    }
+
+    /**
+     * The dispatch reads' shape: a time parameter and a text column in the rows. Bound as a
+     * {@link Timestamp} (untyped), the driver sent a Sync of its own before every execution once
+     * it had described the statement, two round trips instead of one; bound typed, one.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
+    void aReadWithATimeParameterIsOneRoundTripOnPostgres() throws Exception {
+        Map<String, String> db = TestDatabases.postgres();
+        URI target = URI.create(db.get("agentgrid.db.url").substring("jdbc:".length()));
+        try (CountingProxy proxy = new CountingProxy(target.getHost(), target.getPort())) {
+            String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath();
+            try (Connection c = DriverManager.getConnection(url, db.get("agentgrid.db.user"),
+                    db.get("agentgrid.db.password"))) {
+                c.setAutoCommit(false);
+                String sql = "SELECT 'a label selector'::text AS label, ?::timestamptz AS at";
+                assertEquals(1, roundTripsPerRead(c, proxy, sql, ps -> SqlTime.set(ps, 1, AT)), "typed");
+                assertEquals(2, roundTripsPerRead(c, proxy, sql + " -- untyped",
+                        ps -> ps.setTimestamp(1, Timestamp.from(AT))), "untyped, as it was: the proxy sees the extra Sync");
+                c.rollback();
+            }
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Client-to-server flushes per execution once the statement is server-prepared (after 5 uses). */
+    private static int roundTripsPerRead(Connection c, CountingProxy proxy, String sql, Binder binder)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < 10; i++) {
+                read(ps, binder);
+            }
+            int before = proxy.clientWrites();
+            int n = 20;
+            for (int i = 0; i < n; i++) {
+                read(ps, binder);
+            }
+            return Math.round((proxy.clientWrites() - before) / (float) n);
+        }
+    }
+
+    private static void read(PreparedStatement ps, Binder binder) throws SQLException {
+        binder.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertEquals("a label selector", rs.getString(1));
+        }
+    }
+
+    /**
+     * Forwards one connection to PostgreSQL, counting the client's writes: the driver flushes
+     * once per round trip, and each flush of a few hundred bytes arrives on loopback as one read.
+     */
+    private static final class CountingProxy implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        private final AtomicInteger clientWrites = new AtomicInteger();
+        private final Thread acceptor;
+
+        CountingProxy(String host, int port) throws IOException {
+            acceptor = new Thread(() -> {
+                try (Socket client = server.accept(); Socket upstream = new Socket(host, port)) {
+                    client.setTcpNoDelay(true);
+                    upstream.setTcpNoDelay(true);
+                    Thread back = new Thread(() -> pump(upstream, client, null));
+                    back.setDaemon(true);
+                    back.start();
+                    pump(client, upstream, clientWrites);
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        /** Every write of a finished call: a write is counted before it is forwarded, so before its reply. */
+        int clientWrites() {
+            return clientWrites.get();
+        }
+
+        private static void pump(Socket from, Socket to, AtomicInteger reads) {
+            byte[] buf = new byte[65536];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    if (reads != null) {
+                        reads.incrementAndGet();
+                    }
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
