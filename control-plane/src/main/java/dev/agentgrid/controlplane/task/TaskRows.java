@@ -195,8 +195,8 @@ public class TaskRows {
                 ps.setString(i++, t.requestId());
                 SqlTime.set(ps, i++, t.createdAt());
                 SqlTime.set(ps, i++, t.updatedAt());
-                SqlTime.set(ps, i++, t.startedAt());
-                SqlTime.set(ps, i, t.finishedAt());
+                SqlTime.setNullable(ps, i++, t.startedAt());
+                SqlTime.setNullable(ps, i, t.finishedAt());
                 ps.addBatch();
             }
             return ps.executeBatch();
@@ -218,8 +218,8 @@ public class TaskRows {
                 ps.setInt(i++, t.unfinishedDeps());
                 i = bindLifeColumns(ps, i, t);
                 SqlTime.set(ps, i++, t.updatedAt());
-                SqlTime.set(ps, i++, t.startedAt());
-                SqlTime.set(ps, i++, t.finishedAt());
+                SqlTime.setNullable(ps, i++, t.startedAt());
+                SqlTime.setNullable(ps, i++, t.finishedAt());
                 ps.setObject(i, t.id());
                 ps.addBatch();
             }
@@ -233,8 +233,8 @@ public class TaskRows {
      */
     private static int bindLifeColumns(PreparedStatement ps, int i, Task t) throws SQLException {
         ps.setString(i++, t.workerId());
-        SqlTime.set(ps, i++, t.leaseExpiresAt());
-        SqlTime.set(ps, i++, t.notBefore());
+        SqlTime.setNullable(ps, i++, t.leaseExpiresAt());
+        SqlTime.setNullable(ps, i++, t.notBefore());
         if (t.progressFraction() == null) {
             ps.setNull(i++, Types.DOUBLE);
         } else {

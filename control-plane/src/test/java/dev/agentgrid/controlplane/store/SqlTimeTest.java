@@ -54,7 +54,10 @@ class SqlTimeTest {
             SqlTime.set(ps, 2, AT);
             ps.executeUpdate();
             ps.setInt(1, 2);
-            SqlTime.set(ps, 2, null);
+            SqlTime.setNullable(ps, 2, null);
+            ps.executeUpdate();
+            ps.setInt(1, 3);
+            SqlTime.setNullable(ps, 2, AT.minusSeconds(1));
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT id, at FROM times WHERE at <= ? OR at IS NULL ORDER BY id")) {
@@ -64,6 +67,8 @@ class SqlTimeTest {
                 assertEquals(AT, rs.getTimestamp(2).toInstant(), "microseconds and zone kept");
                 rs.next();
                 assertNull(rs.getTimestamp(2));
+                rs.next();
+                assertEquals(AT.minusSeconds(1), rs.getTimestamp(2).toInstant(), "nullable, with a value");
             }
         }
     }
