@@ -3,8 +3,11 @@ package dev.agentgrid.controlplane.task;
 import dev.agentgrid.controlplane.store.Changes;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps {@code worker_slots.held}, the number of attempts a worker holds (its tasks ASSIGNED,
@@ -19,6 +22,14 @@ import java.util.TreeMap;
 @Singleton
 public class HeldSlots {
     private final JdbcOperations jdbc;
+    /**
+     * {@code held} per worker as this replica last knew it: the value a dispatch round read, plus
+     * what this replica committed since. Other replicas change it too and a read may race with a
+     * commit, so it only plans a creating transaction's placement (without reading the rows, one
+     * round trip less per create); taking the slots checks the row, and a plan that was wrong either
+     * way ends in a dispatch round, which reads the rows again.
+     */
+    private final ConcurrentHashMap<String, Integer> known = new ConcurrentHashMap<>();
 
     public HeldSlots(JdbcOperations jdbc) {
         this.jdbc = jdbc;
@@ -27,6 +38,31 @@ public class HeldSlots {
     /** Net changes of this transaction, by worker id (sorted: the rows are locked in this order). */
     private static final class Delta {
         final Map<String, Integer> byWorker = new TreeMap<>();
+        /** The transitions' effect on each worker, whoever wrote it to the row (see {@link #alreadyTaken}). */
+        final Map<String, Integer> effect = new HashMap<>();
+    }
+
+    /** Records {@code held} values just read from the rows. */
+    public void read(Map<String, Integer> heldByWorker) {
+        known.putAll(heldByWorker);
+    }
+
+    /** What {@link #read} and the commits since say each worker holds; null if any of them is not known. */
+    public Map<String, Integer> known(Collection<String> workerIds) {
+        Map<String, Integer> out = new HashMap<>();
+        for (String id : workerIds) {
+            Integer held = known.get(id);
+            if (held == null) {
+                return null;
+            }
+            out.put(id, held);
+        }
+        return out;
+    }
+
+    /** Forgets what the worker held: its session changed. */
+    public void forget(String workerId) {
+        known.remove(workerId);
     }
 
     /** Whether a task in this state takes one of its worker's slots. */
@@ -47,9 +83,11 @@ public class HeldSlots {
         Delta delta = delta(c);
         if (held) {
             delta.byWorker.merge(before.workerId(), -1, Integer::sum);
+            delta.effect.merge(before.workerId(), -1, Integer::sum);
         }
         if (holds) {
             delta.byWorker.merge(after.workerId(), 1, Integer::sum);
+            delta.effect.merge(after.workerId(), 1, Integer::sum);
         }
     }
 
@@ -68,6 +106,8 @@ public class HeldSlots {
             Delta created = new Delta();
             c.scope(Delta.class, created);
             c.beforeCommit(() -> write(created));
+            c.afterCommit(() -> created.effect.forEach((worker, n) ->
+                    known.computeIfPresent(worker, (w, held) -> Math.max(0, held + n))));
             delta = created;
         }
         return delta;

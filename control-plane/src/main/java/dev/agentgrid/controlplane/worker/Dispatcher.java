@@ -207,8 +207,14 @@ public class Dispatcher {
     }
 
     private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers, NewlyCreated created) {
-        // Read without locks, to plan; checked again under the workers' locks below.
-        Map<String, Integer> held = workerQueries.usedSlots(workers.stream().map(WorkerChannel::workerId).toList());
+        // Read without locks, to plan; checked again under the workers' locks below. A creating
+        // transaction plans with what this replica knows instead, when it knows every worker.
+        List<String> ids = workers.stream().map(WorkerChannel::workerId).toList();
+        Map<String, Integer> held = created == NewlyCreated.NONE ? null : heldSlots.known(ids);
+        if (held == null) {
+            held = workerQueries.usedSlots(ids);
+            heldSlots.read(held);
+        }
         // Most tasks have no label selector, so the first read takes one candidate per free slot;
         // only if a selector left a task unplaced while slots of its type stayed free is it read
         // again with room for mismatches.

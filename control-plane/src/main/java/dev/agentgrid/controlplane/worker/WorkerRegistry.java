@@ -1,5 +1,6 @@
 package dev.agentgrid.controlplane.worker;
 
+import dev.agentgrid.controlplane.task.HeldSlots;
 import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.common.Json;
@@ -27,10 +28,13 @@ public class WorkerRegistry {
     private final JdbcOperations jdbc;
     private final WorkerRepository workers;
     private final WorkerSettings settings;
+    private final HeldSlots heldSlots;
     private final GroupCommit<Beat, Boolean> heartbeats;
     private final Map<String, Instant> lastHistory = new ConcurrentHashMap<>();
 
-    public WorkerRegistry(Store store, JdbcOperations jdbc, WorkerRepository workers, WorkerSettings settings) {
+    public WorkerRegistry(Store store, JdbcOperations jdbc, WorkerRepository workers, WorkerSettings settings,
+            HeldSlots heldSlots) {
+        this.heldSlots = heldSlots;
         this.store = store;
         this.jdbc = jdbc;
         this.workers = workers;
@@ -316,6 +320,7 @@ public class WorkerRegistry {
      * a placement after it sees the new session.
      */
     private void syncSlots(String workerId, UUID sessionIdOrNull, int slots) {
+        heldSlots.forget(workerId);
         jdbc.prepareStatement("UPDATE worker_slots SET session_id = ?, slots = ? WHERE worker_id = ?", ps -> {
             ps.setObject(1, sessionIdOrNull);
             ps.setInt(2, slots);
