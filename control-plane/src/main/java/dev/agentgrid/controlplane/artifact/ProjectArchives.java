@@ -1,12 +1,12 @@
 package dev.agentgrid.controlplane.artifact;
 
-import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.event.EventTypes;
 import dev.agentgrid.controlplane.project.Project;
 import dev.agentgrid.controlplane.project.ProjectRepository;
 import dev.agentgrid.controlplane.store.Changes;
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.TaskRepository;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;

@@ -1,7 +1,7 @@
 package dev.agentgrid.controlplane.event;
 
-import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Database;
+import dev.agentgrid.controlplane.store.SqlTime;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;

@@ -1,11 +1,11 @@
 package dev.agentgrid.controlplane.hitl;
 
-import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.FailedPreconditionException;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.common.PageToken;
 import dev.agentgrid.controlplane.store.Changes;
 import dev.agentgrid.controlplane.store.Listing;
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.Task;
 import dev.agentgrid.controlplane.task.TaskRepository;

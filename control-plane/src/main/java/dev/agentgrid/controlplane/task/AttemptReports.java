@@ -1,6 +1,5 @@
 package dev.agentgrid.controlplane.task;
 
-import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.stats.PlaneStats;
 import dev.agentgrid.controlplane.store.GroupCommit;
 
@@ -16,6 +15,7 @@ import dev.agentgrid.controlplane.hitl.HitlDelivery;
 import dev.agentgrid.controlplane.hitl.HitlRequest;
 import dev.agentgrid.controlplane.hitl.HitlRequests;
 import dev.agentgrid.controlplane.store.Changes;
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Store;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;

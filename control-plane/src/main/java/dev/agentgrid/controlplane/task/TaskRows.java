@@ -1,8 +1,8 @@
 package dev.agentgrid.controlplane.task;
 
-import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Changes;
 import dev.agentgrid.controlplane.store.InList;
+import dev.agentgrid.controlplane.store.SqlTime;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;

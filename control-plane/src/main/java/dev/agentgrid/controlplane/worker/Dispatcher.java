@@ -1,10 +1,10 @@
 package dev.agentgrid.controlplane.worker;
 
-import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.stats.PlaneStats;
 import dev.agentgrid.controlplane.store.Changes;
 import dev.agentgrid.controlplane.store.InList;
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.DispatchSignal;
 import dev.agentgrid.controlplane.task.HeldSlots;

@@ -1,8 +1,8 @@
 package dev.agentgrid.controlplane.worker;
 
-import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Times;
 import dev.agentgrid.controlplane.hitl.HitlService;
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.AttemptReports;
 import dev.agentgrid.controlplane.task.Task;

@@ -1,11 +1,11 @@
 package dev.agentgrid.controlplane.worker;
 
-import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
 import dev.agentgrid.controlplane.common.PageToken;
 import dev.agentgrid.controlplane.store.InList;
 import dev.agentgrid.controlplane.store.Listing;
+import dev.agentgrid.controlplane.store.SqlTime;
 import dev.agentgrid.controlplane.store.Store;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;

@@ -1,7 +1,7 @@
 package dev.agentgrid.controlplane.worker;
 
-import dev.agentgrid.controlplane.task.HeldSlots;
 import dev.agentgrid.controlplane.store.SqlTime;
+import dev.agentgrid.controlplane.task.HeldSlots;
 import dev.agentgrid.controlplane.common.Ids;
 import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.NotFoundException;
