@@ -8,7 +8,7 @@ import java.util.TreeMap;
 /**
  * A latency histogram as StatsService reports it: counts by inclusive upper bound (µs). The plane's
  * figures are cumulative, so an interval is the difference of two snapshots; its percentiles are
- * the upper bound of the bucket where the rank falls, i.e. at most one bucket width (~19 %) high.
+ * the upper bound of the bucket where the rank falls, i.e. at most one bucket width (~9 %) high.
  */
 record BucketHistogram(TreeMap<Long, Long> counts) {
     static final BucketHistogram EMPTY = new BucketHistogram(new TreeMap<>());

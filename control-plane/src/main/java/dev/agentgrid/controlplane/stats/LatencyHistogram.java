@@ -7,17 +7,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A lock-free histogram of durations with exponential buckets four per power of two (each bound
- * about 1.19 times the previous), from 1 µs to about 3 days: recording costs a few atomic adds,
+ * A lock-free histogram of durations with exponential buckets eight per power of two (each bound
+ * about 1.09 times the previous), from 1 µs to about 3 days: recording costs a few atomic adds,
  * so it can sit on every hot path, and a percentile read from it is off by at most one bucket.
+ * (Four per power of two, 19 % apart, were too coarse to compare two builds whose dispatch
+ * latency differed by a round trip: 2.4, 2.9 and 3.4 ms were adjacent bounds.)
  */
 public final class LatencyHistogram {
-    static final int BUCKETS = 4 * 38;
+    private static final int PER_OCTAVE = 8;
+    static final int BUCKETS = PER_OCTAVE * 38;
     private static final long[] BOUNDS = new long[BUCKETS];
 
     static {
         for (int i = 0; i < BUCKETS - 1; i++) {
-            BOUNDS[i] = (long) Math.floor(Math.pow(2, i / 4.0));
+            BOUNDS[i] = (long) Math.floor(Math.pow(2, i / (double) PER_OCTAVE));
         }
         BOUNDS[BUCKETS - 1] = Long.MAX_VALUE;
     }
@@ -47,7 +50,7 @@ public final class LatencyHistogram {
             return 0;
         }
         // Start near the answer from the power of two, then step to the exact bucket.
-        int i = Math.min(BUCKETS - 1, Math.max(0, 4 * (63 - Long.numberOfLeadingZeros(micros)) - 1));
+        int i = Math.min(BUCKETS - 1, Math.max(0, PER_OCTAVE * (63 - Long.numberOfLeadingZeros(micros)) - 1));
         while (i > 0 && BOUNDS[i - 1] >= micros) {
             i--;
         }
