@@ -2,9 +2,12 @@ package dev.agentgrid.controlplane.task;
 
 import dev.agentgrid.controlplane.store.Changes;
 import jakarta.inject.Singleton;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 
 /**
  * Tells the dispatcher that work may be placeable now (a task became PENDING, a slot freed, a
@@ -13,7 +16,7 @@ import java.util.function.BiConsumer;
 @Singleton
 public class DispatchSignal {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final List<BiConsumer<Changes, NewlyCreated>> placers = new CopyOnWriteArrayList<>();
+    private final List<BiFunction<Changes, NewlyCreated, Map<UUID, Task>>> placers = new CopyOnWriteArrayList<>();
 
     /** Registers a listener; it must return quickly. */
     public void onWake(Runnable listener) {
@@ -26,7 +29,7 @@ public class DispatchSignal {
     }
 
     /** Registers what places tasks inside a caller's transaction. */
-    public void onPlaceNow(BiConsumer<Changes, NewlyCreated> placer) {
+    public void onPlaceNow(BiFunction<Changes, NewlyCreated, Map<UUID, Task>> placer) {
         placers.add(placer);
     }
 
@@ -34,8 +37,13 @@ public class DispatchSignal {
      * Places what is placeable now inside the caller's transaction, which just created the
      * placeable tasks {@code created}, so a task for an idle worker is assigned in the
      * transaction that created it instead of in a dispatch round after it.
+     *
+     * @return the created tasks placed, by id, as the caller must insert them (assigned); their
+     *     transitions are not recorded yet ({@link TaskTransitions#recordAll})
      */
-    public void placeNow(Changes c, NewlyCreated created) {
-        placers.forEach(p -> p.accept(c, created));
+    public Map<UUID, Task> placeNow(Changes c, NewlyCreated created) {
+        Map<UUID, Task> placed = new HashMap<>();
+        placers.forEach(p -> placed.putAll(p.apply(c, created)));
+        return placed;
     }
 }

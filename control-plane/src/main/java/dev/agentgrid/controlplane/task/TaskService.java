@@ -220,31 +220,42 @@ public class TaskService {
                     .build();
             created.add(t);
         }
+        // Placed before they are stored: a task an idle worker takes is inserted assigned, one
+        // statement instead of an insert and an update. Returned and announced as created
+        // (PENDING) all the same; the assignment follows in the same commit.
+        List<Task> placeable = created.stream()
+                .filter(t -> t.status() == TaskStatus.PENDING && t.unfinishedDeps() == 0).toList();
+        Map<UUID, Task> placed = Map.of();
+        if (!placeable.isEmpty()) {
+            Map<UUID, Set<UUID>> upstreamOf = new HashMap<>();
+            for (int i = 0; i < specs.size(); i++) {
+                upstreamOf.put(ids.get(i), upstream.get(i));
+            }
+            placed = dispatch.placeNow(c, NewlyCreated.of(placeable, upstreamOf));
+        }
+        List<Task> rows = new ArrayList<>(created.size());
+        for (Task t : created) {
+            rows.add(placed.getOrDefault(t.id(), t));
+        }
         // One batched insert instead of a round trip per task (hand-written: the repository's
         // generic mapping cost more than the statement).
-        taskRows.insertAll(created);
+        taskRows.insertAll(rows);
         for (int i = 0; i < specs.size(); i++) {
             dependencies.add(ids.get(i), upstream.get(i));
         }
-        for (int i = 0; i < specs.size(); i++) {
-            Task t = created.get(i);
+        List<Task> before = new ArrayList<>(placed.size());
+        List<Task> after = new ArrayList<>(placed.size());
+        for (Task t : created) {
             transitions.emitStatusChange(c, t, null);
             if (t.status() == TaskStatus.WAITING_FOR_HITL) {
                 hitl.openGate(c, t);
             }
-        }
-        List<Task> placeable = created.stream()
-                .filter(t -> t.status() == TaskStatus.PENDING && t.unfinishedDeps() == 0).toList();
-        if (!placeable.isEmpty()) {
-            Set<UUID> withoutUpstream = new HashSet<>();
-            for (int i = 0; i < specs.size(); i++) {
-                if (upstream.get(i).isEmpty()) {
-                    withoutUpstream.add(ids.get(i));
-                }
+            if (placed.containsKey(t.id())) {
+                before.add(t);
+                after.add(placed.get(t.id()));
             }
-            // Returned and announced as created (PENDING); an assignment may follow in the same commit.
-            dispatch.placeNow(c, NewlyCreated.of(placeable, withoutUpstream));
         }
+        transitions.recordAll(c, before, after);
         return created;
     }
 

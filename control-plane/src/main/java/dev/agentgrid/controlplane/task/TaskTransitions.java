@@ -77,22 +77,37 @@ public class TaskTransitions {
     public List<Task> applyAll(Changes c, List<Task> locked, TaskStatus to,
             java.util.function.Function<Task, String> reason, java.util.function.BiFunction<Task, Task.Builder,
             Task.Builder> change) {
+        List<Task> updated = changeAll(c, locked, to, reason, change);
+        rows.updateAll(updated);
+        recordAll(c, locked, updated);
+        return updated;
+    }
+
+    /**
+     * The rows {@link #applyAll} would write, checked but neither written nor recorded: for tasks
+     * the transaction is creating, which are inserted as they end up (then {@link #recordAll}).
+     */
+    public List<Task> changeAll(Changes c, List<Task> tasks, TaskStatus to,
+            java.util.function.Function<Task, String> reason, java.util.function.BiFunction<Task, Task.Builder,
+            Task.Builder> change) {
         if (to.isTerminal() || to == TaskStatus.PENDING) {
             throw new IllegalArgumentException("applyAll moves tasks to a working status, not " + to);
         }
-        List<Task> updated = new java.util.ArrayList<>(locked.size());
-        for (Task t : locked) {
+        List<Task> updated = new java.util.ArrayList<>(tasks.size());
+        for (Task t : tasks) {
             TaskStateMachine.check(t.status(), to);
             updated.add(change.apply(t, t.toBuilder().status(to).statusReason(reason.apply(t)).updatedAt(c.now())
                     .finishedAt(null)).build());
         }
-        rows.updateAll(updated);
-        List<Task> stored = updated;
-        for (int i = 0; i < stored.size(); i++) {
-            heldSlots.changed(c, locked.get(i), stored.get(i));
-            emitStatusChange(c, stored.get(i), locked.get(i).status());
+        return updated;
+    }
+
+    /** Keeps the held slots in step with stored changes {@code before} → {@code after} and emits their events. */
+    public void recordAll(Changes c, List<Task> before, List<Task> after) {
+        for (int i = 0; i < after.size(); i++) {
+            heldSlots.changed(c, before.get(i), after.get(i));
+            emitStatusChange(c, after.get(i), before.get(i).status());
         }
-        return stored;
     }
 
     /**

@@ -154,22 +154,29 @@ public class Dispatcher {
      * creating transaction holds its project's lock meanwhile: with ten thousand workers, reading
      * every worker's slots per create queued the creates until they starved the connection pool);
      * if it placed fewer than were created, a round follows.
+     *
+     * @return the created tasks placed, by id, assigned but not stored (the creator inserts them so)
      */
-    private void placeNow(Changes c, NewlyCreated created) {
+    private Map<UUID, Task> placeNow(Changes c, NewlyCreated created) {
         Set<String> types = new HashSet<>();
         created.rows().values().forEach(t -> types.add(t.agentType()));
         List<WorkerChannel> workers = sessions.placeable().serving(types, PLACE_NOW_WORKERS,
                 rotation.getAndIncrement());
         Map<WorkerChannel, List<Assignment>> claimed = workers.isEmpty() ? Map.of() : claim(c, workers, created);
-        Set<UUID> placed = new HashSet<>();
-        claimed.values().forEach(list -> list.forEach(a -> placed.add(a.task().id())));
-        boolean allPlaced = placed.containsAll(created.rows().keySet());
+        Map<UUID, Task> placed = new HashMap<>();
+        claimed.values().forEach(list -> list.forEach(a -> {
+            if (created.rows().containsKey(a.task().id())) {
+                placed.put(a.task().id(), a.task());
+            }
+        }));
+        boolean allPlaced = placed.keySet().containsAll(created.rows().keySet());
         c.afterCommit(() -> {
             deliver(claimed);
             if (!allPlaced) {
                 wake();
             }
         });
+        return placed;
     }
 
     /** Sends committed assignments to their workers; how many. */
@@ -218,9 +225,9 @@ public class Dispatcher {
         // Most tasks have no label selector, so the first read takes one candidate per free slot;
         // only if a selector left a task unplaced while slots of its type stayed free is it read
         // again with room for mismatches.
-        Plan plan = plan(workers, held, 1, c.now());
+        Plan plan = plan(workers, held, 1, c.now(), created);
         if (plan.mismatchedWithRoom) {
-            plan = plan(workers, held, OVERFETCH, c.now());
+            plan = plan(workers, held, OVERFETCH, c.now(), created);
         }
         return plan.byWorker.isEmpty() ? Map.of() : lockAndAssign(c, plan.byWorker, created);
     }
@@ -234,9 +241,11 @@ public class Dispatcher {
 
     /**
      * Matches the first placeable tasks of each type with free slots (up to {@code perSlot} per
-     * free slot) to workers, in placement order, rotating over equal workers.
+     * free slot) to workers, in placement order, rotating over equal workers. Tasks being created
+     * are not stored yet: they join the stored candidates here.
      */
-    private Plan plan(List<WorkerChannel> workers, Map<String, Integer> held, int perSlot, java.time.Instant now) {
+    private Plan plan(List<WorkerChannel> workers, Map<String, Integer> held, int perSlot, java.time.Instant now,
+            NewlyCreated created) {
         Plan plan = new Plan();
         Map<String, List<Open>> byType = new HashMap<>();
         Map<String, Integer> freeByType = new TreeMap<>();
@@ -255,10 +264,20 @@ public class Dispatcher {
         }
         List<Candidate> candidates = candidates(freeByType, perSlot, now);
         Map<String, Integer> readByType = new HashMap<>();
+        candidates.forEach(t -> readByType.merge(t.agentType(), 1, Integer::sum));
+        if (!created.rows().isEmpty()) {
+            candidates = new ArrayList<>(candidates);
+            for (Task t : created.rows().values()) {
+                if (freeByType.containsKey(t.agentType())) {
+                    candidates.add(new Candidate(t.id(), t.agentType(), t.priority(), t.createdAt(),
+                            t.labelSelectorJson()));
+                }
+            }
+            candidates.sort(PLACEMENT_ORDER);
+        }
         Set<String> unplacedTypes = new HashSet<>();
         Map<String, Integer> cursors = new HashMap<>();
         for (Candidate t : candidates) {
-            readByType.merge(t.agentType(), 1, Integer::sum);
             List<Open> open = byType.get(t.agentType());
             Map<String, String> selector = Json.parseStringMap(t.labelSelectorJson());
             int from = cursors.getOrDefault(t.agentType(), 0);
@@ -278,7 +297,7 @@ public class Dispatcher {
             }
         }
         for (String type : unplacedTypes) {
-            boolean full = readByType.get(type) >= Math.min(MAX_CANDIDATES, freeByType.get(type) * perSlot);
+            boolean full = readByType.getOrDefault(type, 0) >= Math.min(MAX_CANDIDATES, freeByType.get(type) * perSlot);
             if (full && byType.get(type).stream().anyMatch(o -> o.free > 0)) {
                 plan.mismatchedWithRoom = true;
             }
@@ -313,10 +332,17 @@ public class Dispatcher {
         if (chosen.size() < owner.size()) {
             c.afterCommit(this::wake); // some were taken meanwhile: their slots stay free for another round
         }
-        List<Task> assigned = transitions.applyAll(c, chosen, TaskStatus.ASSIGNED,
-                t -> "assigned to " + owner.get(t.id()).workerId(),
-                (t, b) -> b.workerId(owner.get(t.id()).workerId()).leaseExpiresAt(c.now().plus(settings.lease())));
-        Map<UUID, List<Handoff>> handoffsByTask = handoffs.forTasks(assigned, created::hasNoUpstream);
+        // Stored tasks are updated; the ones being created are inserted assigned by their creator.
+        List<Task> stored = new ArrayList<>(chosen.size());
+        List<Task> creating = new ArrayList<>();
+        chosen.forEach(t -> (created.rows().containsKey(t.id()) ? creating : stored).add(t));
+        java.util.function.Function<Task, String> reason = t -> "assigned to " + owner.get(t.id()).workerId();
+        java.util.function.BiFunction<Task, Task.Builder, Task.Builder> change = (t, b) -> b
+                .workerId(owner.get(t.id()).workerId()).leaseExpiresAt(c.now().plus(settings.lease()));
+        List<Task> assigned = new ArrayList<>(transitions.applyAll(c, stored, TaskStatus.ASSIGNED, reason, change));
+        assigned.addAll(transitions.changeAll(c, creating, TaskStatus.ASSIGNED, reason, change));
+        assigned.sort(java.util.Comparator.comparing(Task::id)); // the order they were locked and are sent in
+        Map<UUID, List<Handoff>> handoffsByTask = handoffs.forTasks(assigned, created::upstreamOf);
         Map<WorkerChannel, List<Assignment>> out = new LinkedHashMap<>();
         for (Task a : assigned) {
             out.computeIfAbsent(owner.get(a.id()), ch -> new ArrayList<>()).add(new Assignment(a,
@@ -378,7 +404,7 @@ public class Dispatcher {
     /**
      * Locks the chosen tasks that are still placeable, in id order, skipping any another
      * transaction holds (it may be placing them too); the rows returned are current. Tasks this
-     * transaction created are its own already and are not read again.
+     * transaction is creating are not stored yet and are its own: they are taken as they are.
      */
     private List<Task> lockPending(Collection<UUID> ids, NewlyCreated created, java.time.Instant now) {
         List<UUID> sorted = new ArrayList<>(ids);

@@ -34,23 +34,24 @@ public class HandoffContexts {
 
     /** The handoffs for {@code task}, upstream tasks in dependency order. */
     public List<Handoff> forTask(Task task) {
-        return forTasks(List.of(task), id -> false).get(task.id());
+        return forTasks(List.of(task), id -> null).get(task.id());
     }
 
     /**
      * The handoffs of each task (by id), upstream tasks in dependency order. One query finds
      * which tasks have upstream tasks at all; only those read their upstream outputs.
      *
-     * @param knownWithoutUpstream tasks the caller knows depend on nothing (just created so):
-     *     no query for them
+     * @param knownUpstream the upstream tasks the caller knows of a task (being created, so its
+     *     edges are not stored yet), in the stored edges' order; null where it does not know
      */
     public java.util.Map<UUID, List<Handoff>> forTasks(List<Task> tasks,
-            java.util.function.Predicate<UUID> knownWithoutUpstream) {
-        List<UUID> ask = tasks.stream().map(Task::id).filter(knownWithoutUpstream.negate()).toList();
+            java.util.function.Function<UUID, List<UUID>> knownUpstream) {
+        List<UUID> ask = tasks.stream().map(Task::id).filter(id -> knownUpstream.apply(id) == null).toList();
         java.util.Map<UUID, List<UUID>> upstream = ask.isEmpty() ? java.util.Map.of() : dependencies.upstreamOf(ask);
         java.util.Map<UUID, List<Handoff>> out = new java.util.HashMap<>();
         for (Task t : tasks) {
-            List<UUID> ups = upstream.getOrDefault(t.id(), List.of());
+            List<UUID> known = knownUpstream.apply(t.id());
+            List<UUID> ups = known != null ? known : upstream.getOrDefault(t.id(), List.of());
             out.put(t.id(), ups.isEmpty() ? List.of() : handoffs(t, ups));
         }
         return out;

@@ -626,6 +626,43 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void aTaskPlacedAtItsCreationGetsItsCompletedUpstreamOutputsInTheOrderARoundGives() throws Exception {
+        String upstreamAgent = unique("up");
+        String agent = unique("down");
+        String project = project();
+        createTask(project, spec(unique("unserved"))); // keeps the project open between the tasks
+        List<String> upstream = new ArrayList<>();
+        try (WorkerDriver w = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(unique("w"), 1, upstreamAgent, agent).build());
+            for (int i = 0; i < 4; i++) {
+                String id = createTask(project, spec(upstreamAgent)).getId();
+                AssignTask a = w.next(ConnectResponse::hasAssignTask).getAssignTask();
+                assertEquals(id, a.getTaskId());
+                w.send(accepted(a));
+                w.send(completed(id, 1, Value.newBuilder().setNumberValue(i).build()));
+                awaitStatus(id, TaskStatus.TASK_STATUS_COMPLETED);
+                upstream.add(id);
+            }
+            // The worker idles, so the new task is assigned in the transaction that creates it,
+            // before its dependency edges are stored: its handoffs come from the request.
+            List<String> asked = List.of(upstream.get(2), upstream.get(0), upstream.get(3), upstream.get(1));
+            Task created = createTask(project, spec(agent).addAllDependsOn(asked));
+            AssignTask assigned = w.next(ConnectResponse::hasAssignTask).getAssignTask();
+            assertEquals(created.getId(), assigned.getTaskId());
+            List<String> sources = assigned.getContextList().stream().map(c -> c.getSourceTaskId()).toList();
+            List<String> expected = upstream.stream().map(UUID::fromString)
+                    .sorted(dev.agentgrid.controlplane.task.NewlyCreated.UPSTREAM_ORDER).map(UUID::toString).toList();
+            assertEquals(expected, sources, "the stored edges' order (NewlyCreatedOrderTest: the database's)");
+            for (var c : assigned.getContextList()) {
+                assertEquals(upstream.indexOf(c.getSourceTaskId()), (int) c.getContent().getNumberValue());
+            }
+            // Stored as assigned, with its edges.
+            Task stored = awaitStatus(created.getId(), TaskStatus.TASK_STATUS_ASSIGNED);
+            assertEquals(4, stored.getDependsOnCount());
+        }
+    }
+
+    @Test
     void anApprovalGateBehindADependencyOpensOnlyWhenTheDependencyCompleted() throws Exception {
         String agent = unique("gated");
         var created = client.projects.createProject(CreateProjectRequest.newBuilder().setName("late gate")
