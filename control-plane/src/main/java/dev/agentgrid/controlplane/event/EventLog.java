@@ -2,6 +2,7 @@ package dev.agentgrid.controlplane.event;
 
 import dev.agentgrid.controlplane.store.Database;
 import dev.agentgrid.controlplane.store.SqlTime;
+import dev.agentgrid.controlplane.store.SqlWrite;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
@@ -34,13 +35,18 @@ public class EventLog {
      * Stores events in the current transaction, numbering them. Takes the sequence row's lock until
      * the transaction ends.
      *
+     * @param writes statements to run first (see {@link dev.agentgrid.controlplane.store.Changes#writeWithEvents}):
+     *     on PostgreSQL in the same round trip as the append
      * @return the events with their sequence numbers
      */
-    public List<Event> append(List<Event> events) {
-        if (events.isEmpty()) {
-            return List.of();
+    public List<Event> append(List<Event> events, List<SqlWrite> writes) {
+        if (events.isEmpty() || !database.postgres()) {
+            writes.forEach(this::execute);
+            if (events.isEmpty()) {
+                return List.of();
+            }
         }
-        long last = database.postgres() ? appendInOneStatement(events) : appendInTwoStatements(events);
+        long last = database.postgres() ? appendInOneStatement(events, writes) : appendInTwoStatements(events);
         List<Event> numbered = new ArrayList<>(events.size());
         for (Event e : events) {
             numbered.add(e.withSeq(++last));
@@ -49,12 +55,20 @@ public class EventLog {
         return numbered;
     }
 
+    private void execute(SqlWrite write) {
+        jdbc.prepareStatement(write.sql(), ps -> {
+            write.binder().bind(ps, 1);
+            return ps.executeUpdate();
+        });
+    }
+
     /**
      * PostgreSQL: reserves the numbers and inserts the rows (passed as arrays, numbered in array
      * order) in one statement, one round trip fewer for every write transaction; returns the
-     * number before the first one.
+     * number before the first one. The {@code writes} go first in the same prepared statement,
+     * which the driver sends as one pipeline (one round trip for them all).
      */
-    private long appendInOneStatement(List<Event> events) {
+    private long appendInOneStatement(List<Event> events, List<SqlWrite> writes) {
         int n = events.size();
         UUID[] ids = new UUID[n];
         String[] types = new String[n];
@@ -75,19 +89,20 @@ public class EventLog {
             payloads[i] = e.payload();
             micros[i] = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, e.createdAt());
         }
-        long newLast = jdbc.prepareStatement(APPEND_POSTGRES, ps -> {
+        long newLast = jdbc.prepareStatement(SqlWrite.before(writes, APPEND_POSTGRES), ps -> {
             java.sql.Connection cn = ps.getConnection();
-            ps.setLong(1, n);
-            ps.setLong(2, n);
-            ps.setArray(3, cn.createArrayOf("uuid", ids));
-            ps.setArray(4, cn.createArrayOf("varchar", types));
-            ps.setArray(5, cn.createArrayOf("uuid", projects));
-            ps.setArray(6, cn.createArrayOf("uuid", tasks));
-            ps.setArray(7, cn.createArrayOf("varchar", workers));
-            ps.setArray(8, cn.createArrayOf("varchar", agentTypes));
-            ps.setArray(9, cn.createArrayOf("text", payloads));
-            ps.setArray(10, cn.createArrayOf("bigint", micros));
-            try (ResultSet rs = ps.executeQuery()) {
+            int i = SqlWrite.bindAll(writes, ps);
+            ps.setLong(i++, n);
+            ps.setLong(i++, n);
+            ps.setArray(i++, cn.createArrayOf("uuid", ids));
+            ps.setArray(i++, cn.createArrayOf("varchar", types));
+            ps.setArray(i++, cn.createArrayOf("uuid", projects));
+            ps.setArray(i++, cn.createArrayOf("uuid", tasks));
+            ps.setArray(i++, cn.createArrayOf("varchar", workers));
+            ps.setArray(i++, cn.createArrayOf("varchar", agentTypes));
+            ps.setArray(i++, cn.createArrayOf("text", payloads));
+            ps.setArray(i, cn.createArrayOf("bigint", micros));
+            try (ResultSet rs = SqlWrite.executeForRows(ps)) {
                 rs.next();
                 return rs.getLong(1);
             }

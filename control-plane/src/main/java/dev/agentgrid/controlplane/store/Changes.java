@@ -22,6 +22,7 @@ public final class Changes {
     private final List<LiveAt> liveAt = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> beforeCommit = new ArrayList<>();
+    private final List<SqlWrite> withEvents = new ArrayList<>();
     private final java.util.Map<Class<?>, Object> scoped = new java.util.HashMap<>();
 
     Changes(Instant now) {
@@ -64,6 +65,20 @@ public final class Changes {
      */
     public void beforeCommit(Runnable action) {
         beforeCommit.add(action);
+    }
+
+    /**
+     * Sends {@code write} with the transaction's events: after every other statement of the
+     * transaction, in the order asked, and on PostgreSQL in the event append's round trip (see
+     * {@code EventLog#append}). Only for a write nothing else in the transaction needs done before
+     * (no read of its rows, no row that refers to them).
+     */
+    public void writeWithEvents(SqlWrite write) {
+        withEvents.add(write);
+    }
+
+    List<SqlWrite> writesWithEvents() {
+        return withEvents;
     }
 
     void runBeforeCommit() {

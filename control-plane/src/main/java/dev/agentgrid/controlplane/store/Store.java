@@ -46,7 +46,7 @@ public class Store {
                 T r = work.apply(changes);
                 changes.runBeforeCommit();
                 // Appending last keeps the sequence lock for the shortest time.
-                List<Event> numbered = eventLog.append(changes.events());
+                List<Event> numbered = eventLog.append(changes.events(), changes.writesWithEvents());
                 if (!numbered.isEmpty() && slot[0] == null) {
                     slot[0] = publication.register(); // under the sequence lock: in sequence order
                 }

@@ -3,6 +3,7 @@ package dev.agentgrid.controlplane.task;
 import dev.agentgrid.controlplane.store.Changes;
 import dev.agentgrid.controlplane.store.InList;
 import dev.agentgrid.controlplane.store.SqlTime;
+import dev.agentgrid.controlplane.store.SqlWrite;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
@@ -40,6 +41,9 @@ public class TaskRows {
 
     private static final String INSERT = "INSERT INTO tasks (" + COLUMNS + ") VALUES ("
             + "?, ".repeat(31) + "?)";
+
+    /** Most rows {@link #insertWithEvents} defers: each count is a statement the driver prepares. */
+    private static final int MAX_INSERTED_WITH_EVENTS = 8;
 
     private final JdbcOperations jdbc;
 
@@ -172,35 +176,61 @@ public class TaskRows {
         }
         jdbc.prepareStatement(INSERT, ps -> {
             for (Task t : created) {
-                int i = 1;
-                ps.setObject(i++, t.id());
-                ps.setObject(i++, t.projectId());
-                ps.setString(i++, t.agentType());
-                ps.setString(i++, t.instructions());
-                ps.setString(i++, t.inputJson());
-                ps.setString(i++, t.status().name());
-                ps.setString(i++, t.statusReason());
-                ps.setInt(i++, t.attempt());
-                ps.setInt(i++, t.maxAttempts());
-                ps.setLong(i++, t.retryInitialMs());
-                ps.setDouble(i++, t.retryCoefficient());
-                ps.setLong(i++, t.retryMaxMs());
-                ps.setLong(i++, t.timeoutMs());
-                ps.setInt(i++, t.priority());
-                ps.setString(i++, t.labelSelectorJson());
-                ps.setBoolean(i++, t.requiresApproval());
-                ps.setString(i++, t.approvalQuestion());
-                ps.setInt(i++, t.unfinishedDeps());
-                i = bindLifeColumns(ps, i, t);
-                ps.setString(i++, t.requestId());
-                SqlTime.set(ps, i++, t.createdAt());
-                SqlTime.set(ps, i++, t.updatedAt());
-                SqlTime.setNullable(ps, i++, t.startedAt());
-                SqlTime.setNullable(ps, i, t.finishedAt());
+                bindInsert(ps, 1, t);
                 ps.addBatch();
             }
             return ps.executeBatch();
         });
+    }
+
+    /**
+     * Inserts a few new tasks with the transaction's events ({@link Changes#writeWithEvents}: in
+     * the event append's round trip on PostgreSQL), or at once if there are many. Only where
+     * nothing later in the transaction reads the rows or refers to them.
+     */
+    public void insertWithEvents(Changes c, List<Task> created) {
+        if (created.isEmpty() || created.size() > MAX_INSERTED_WITH_EVENTS) {
+            insertAll(created);
+            return;
+        }
+        List<Task> rows = List.copyOf(created);
+        c.writeWithEvents(new SqlWrite(INSERT + (", (" + "?, ".repeat(31) + "?)").repeat(rows.size() - 1),
+                (ps, from) -> {
+                    int i = from;
+                    for (Task t : rows) {
+                        i = bindInsert(ps, i, t);
+                    }
+                    return i;
+                }));
+    }
+
+    /** Binds one row of {@link #INSERT} from position {@code i}; returns the position after it. */
+    private static int bindInsert(PreparedStatement ps, int i, Task t) throws SQLException {
+        ps.setObject(i++, t.id());
+        ps.setObject(i++, t.projectId());
+        ps.setString(i++, t.agentType());
+        ps.setString(i++, t.instructions());
+        ps.setString(i++, t.inputJson());
+        ps.setString(i++, t.status().name());
+        ps.setString(i++, t.statusReason());
+        ps.setInt(i++, t.attempt());
+        ps.setInt(i++, t.maxAttempts());
+        ps.setLong(i++, t.retryInitialMs());
+        ps.setDouble(i++, t.retryCoefficient());
+        ps.setLong(i++, t.retryMaxMs());
+        ps.setLong(i++, t.timeoutMs());
+        ps.setInt(i++, t.priority());
+        ps.setString(i++, t.labelSelectorJson());
+        ps.setBoolean(i++, t.requiresApproval());
+        ps.setString(i++, t.approvalQuestion());
+        ps.setInt(i++, t.unfinishedDeps());
+        i = bindLifeColumns(ps, i, t);
+        ps.setString(i++, t.requestId());
+        SqlTime.set(ps, i++, t.createdAt());
+        SqlTime.set(ps, i++, t.updatedAt());
+        SqlTime.setNullable(ps, i++, t.startedAt());
+        SqlTime.setNullable(ps, i++, t.finishedAt());
+        return i;
     }
 
     /** Writes changed tasks in one JDBC batch. */

@@ -78,7 +78,7 @@ public class TaskService {
                 }
             }
             lockActiveProject(projectId);
-            return createAll(c, projectId, List.of(spec), List.of("task"), i -> requestId).get(0);
+            return createAll(c, projectId, List.of(spec), List.of("task"), i -> requestId, true).get(0);
         });
     }
 
@@ -99,7 +99,8 @@ public class TaskService {
                 }
             }
             lockActiveProject(projectId);
-            return createAll(c, projectId, specs, fields, i -> requestId == null ? null : batchRequestId(requestId, i));
+            return createAll(c, projectId, specs, fields, i -> requestId == null ? null : batchRequestId(requestId, i),
+                    true);
         });
     }
 
@@ -153,6 +154,15 @@ public class TaskService {
      */
     public List<Task> createAll(Changes c, UUID projectId, List<NewTask> specs, List<String> fields,
             IntFunction<String> requestIds) {
+        return createAll(c, projectId, specs, fields, requestIds, false);
+    }
+
+    /**
+     * @param lastInTransaction nothing after this call in the transaction reads the new tasks, so
+     *     their rows may be written with the transaction's events
+     */
+    private List<Task> createAll(Changes c, UUID projectId, List<NewTask> specs, List<String> fields,
+            IntFunction<String> requestIds, boolean lastInTransaction) {
         Map<String, UUID> keys = new HashMap<>();
         List<UUID> ids = new ArrayList<>();
         Violations v = new Violations();
@@ -238,8 +248,15 @@ public class TaskService {
             rows.add(placed.getOrDefault(t.id(), t));
         }
         // One batched insert instead of a round trip per task (hand-written: the repository's
-        // generic mapping cost more than the statement).
-        taskRows.insertAll(rows);
+        // generic mapping cost more than the statement). Sent with the events, one round trip
+        // fewer, unless rows that refer to the tasks follow (dependency edges, approval gates).
+        boolean referred = upstream.stream().anyMatch(u -> !u.isEmpty())
+                || created.stream().anyMatch(t -> t.status() == TaskStatus.WAITING_FOR_HITL);
+        if (lastInTransaction && !referred) {
+            taskRows.insertWithEvents(c, rows);
+        } else {
+            taskRows.insertAll(rows);
+        }
         for (int i = 0; i < specs.size(); i++) {
             dependencies.add(ids.get(i), upstream.get(i));
         }

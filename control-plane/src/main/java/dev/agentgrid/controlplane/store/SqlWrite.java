@@ -1,0 +1,54 @@
+package dev.agentgrid.controlplane.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * A statement whose only result a transaction needs is that it succeeded, so it can be sent
+ * later, together with others ({@link Changes#writeWithEvents}).
+ *
+ * @param sql one statement, without a terminating semicolon
+ * @param binder binds its parameters
+ */
+public record SqlWrite(String sql, Binder binder) {
+    /** Binds a statement's parameters from a position on (it may share its prepared statement). */
+    @FunctionalInterface
+    public interface Binder {
+        /** @return the position after the last parameter bound */
+        int bind(PreparedStatement ps, int from) throws SQLException;
+    }
+
+    /**
+     * One prepared statement of {@code writes} and then {@code query}: the PostgreSQL driver sends
+     * its statements as one pipeline, so they cost one round trip. Bind with {@link #bindAll},
+     * then the query's parameters; read with {@link #executeForRows}.
+     */
+    public static String before(List<SqlWrite> writes, String query) {
+        StringBuilder sql = new StringBuilder();
+        writes.forEach(w -> sql.append(w.sql()).append("; "));
+        return sql.append(query).toString();
+    }
+
+    /** Binds every write's parameters from position 1; returns the position after them. */
+    public static int bindAll(List<SqlWrite> writes, PreparedStatement ps) throws SQLException {
+        int i = 1;
+        for (SqlWrite w : writes) {
+            i = w.binder().bind(ps, i);
+        }
+        return i;
+    }
+
+    /** Executes a statement made by {@link #before}: skips the writes' update counts; the query's rows. */
+    public static ResultSet executeForRows(PreparedStatement ps) throws SQLException {
+        boolean rows = ps.execute();
+        while (!rows) {
+            if (ps.getUpdateCount() == -1) {
+                throw new SQLException("the statement after the writes returned no rows");
+            }
+            rows = ps.getMoreResults();
+        }
+        return ps.getResultSet();
+    }
+}

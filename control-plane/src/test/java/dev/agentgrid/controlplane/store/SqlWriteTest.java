@@ -1,0 +1,87 @@
+package dev.agentgrid.controlplane.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.agentgrid.controlplane.testing.CountingProxy;
+import dev.agentgrid.controlplane.testing.TestDatabases;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Writes sent before a query in one prepared statement ({@link SqlWrite#before}, as the event
+ * append sends a creating transaction's task rows): on PostgreSQL one round trip for them all,
+ * every write applied, and a failing write fails the whole.
+ */
+class SqlWriteTest {
+    private static final String COUNTER = "WITH s AS (UPDATE counter SET n = n + ? WHERE id = 1 RETURNING n) SELECT n FROM s";
+
+    @Test
+    @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
+    void writesAndTheQueryAfterThemAreOneRoundTripOnPostgres() throws Exception {
+        Map<String, String> db = TestDatabases.postgres();
+        URI target = URI.create(db.get("agentgrid.db.url").substring("jdbc:".length()));
+        try (CountingProxy proxy = new CountingProxy(target.getHost(), target.getPort())) {
+            String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath();
+            try (Connection c = DriverManager.getConnection(url, db.get("agentgrid.db.user"),
+                    db.get("agentgrid.db.password"))) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE rows_written (id INT PRIMARY KEY, label TEXT)");
+                    s.execute("CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL)");
+                    s.execute("INSERT INTO counter VALUES (1, 0)");
+                }
+                c.setAutoCommit(false);
+                for (int round = 0; round < 10; round++) { // past the driver's prepare threshold
+                    assertEquals(2L * (round + 1), writeTwoRowsAndCount(c, round));
+                }
+                int before = proxy.clientWrites();
+                assertEquals(22L, writeTwoRowsAndCount(c, 10));
+                assertEquals(1, proxy.clientWrites() - before, "two inserts and the counter's update and read");
+                c.commit();
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT count(*), min(label) FROM rows_written")) {
+                    rs.next();
+                    assertEquals(22, rs.getInt(1));
+                    assertEquals("row 0", rs.getString(2));
+                }
+                // A failing write (a duplicate key) fails the statement: the query after it does not run.
+                assertThrows(SQLException.class, () -> writeTwoRowsAndCount(c, 10));
+                c.rollback();
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n FROM counter")) {
+                    rs.next();
+                    assertEquals(22, rs.getLong(1));
+                }
+            }
+        }
+    }
+
+    /** Two rows with ids {@code 2 * round} and the next, then the counter raised by 2; returns it. */
+    private static long writeTwoRowsAndCount(Connection c, int round) throws SQLException {
+        List<SqlWrite> writes = List.of(row(2 * round), row(2 * round + 1));
+        try (PreparedStatement ps = c.prepareStatement(SqlWrite.before(writes, COUNTER))) {
+            int i = SqlWrite.bindAll(writes, ps);
+            ps.setLong(i, 2);
+            try (ResultSet rs = SqlWrite.executeForRows(ps)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static SqlWrite row(int id) {
+        return new SqlWrite("INSERT INTO rows_written (id, label) VALUES (?, ?)", (ps, from) -> {
+            ps.setInt(from, id);
+            ps.setString(from + 1, "row " + id);
+            return from + 2;
+        });
+    }
+}
