@@ -39,6 +39,8 @@ final class EventSubscription {
     private List<Event> page = List.of();
     private int pageIndex;
     private long pageEnd;
+    /** The log's head at the last head check, read from the log once the buffer is drained. */
+    private long headSeen;
 
     // Guarded by buffer's monitor.
     private boolean overflowed;
@@ -129,9 +131,7 @@ final class EventSubscription {
     private void drain() {
         if (checkHead && !catchingUp && sink.isReady()) {
             checkHead = false;
-            if (log.latestSeq() > covered) {
-                catchingUp = true;
-            }
+            headSeen = Math.max(headSeen, log.latestSeq());
         }
         while (!closed && sink.isReady()) {
             synchronized (buffer) {
@@ -151,6 +151,13 @@ final class EventSubscription {
                 e = buffer.poll();
             }
             if (e == null) {
+                // Only now: what was published before the check goes first (a task's live output
+                // before its completion, committed meanwhile but not yet published here).
+                if (headSeen > covered) {
+                    headSeen = 0;
+                    catchingUp = true;
+                    continue;
+                }
                 return;
             }
             if (!e.durable()) {

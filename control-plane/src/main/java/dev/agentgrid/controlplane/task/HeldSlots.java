@@ -1,6 +1,7 @@
 package dev.agentgrid.controlplane.task;
 
 import dev.agentgrid.controlplane.store.Changes;
+import dev.agentgrid.controlplane.store.SqlWrite;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.util.Collection;
@@ -100,12 +101,16 @@ public class HeldSlots {
         delta(c).byWorker.merge(workerId, -n, Integer::sum);
     }
 
+    private static final String ADD_HELD = "UPDATE worker_slots SET held = held + ? WHERE worker_id = ?";
+    /** Most rows written with the events: each count makes another statement text the driver prepares. */
+    private static final int WRITTEN_WITH_EVENTS = 8;
+
     private Delta delta(Changes c) {
         Delta delta = c.scoped(Delta.class);
         if (delta == null) {
             Delta created = new Delta();
             c.scope(Delta.class, created);
-            c.beforeCommit(() -> write(created));
+            c.beforeCommit(() -> write(c, created));
             c.afterCommit(() -> created.effect.forEach((worker, n) ->
                     known.computeIfPresent(worker, (w, held) -> Math.max(0, held + n))));
             delta = created;
@@ -113,12 +118,26 @@ public class HeldSlots {
         return delta;
     }
 
-    private void write(Delta delta) {
+    /**
+     * Writes the net changes, a few of them with the transaction's events (in the event append's
+     * round trip on PostgreSQL: the last task of a worker's report batch frees its slot); the rows
+     * in worker id order either way.
+     */
+    private void write(Changes c, Delta delta) {
         delta.byWorker.values().removeIf(n -> n == 0);
         if (delta.byWorker.isEmpty()) {
             return;
         }
-        jdbc.prepareStatement("UPDATE worker_slots SET held = held + ? WHERE worker_id = ?", ps -> {
+        if (delta.byWorker.size() <= WRITTEN_WITH_EVENTS) {
+            delta.byWorker.forEach((worker, n) -> c.writeWithEvents(new SqlWrite(ADD_HELD, (ps, from) -> {
+                ps.setInt(from, n);
+                ps.setString(from + 1, worker);
+                return from + 2;
+            })));
+            delta.byWorker.clear();
+            return;
+        }
+        jdbc.prepareStatement(ADD_HELD, ps -> {
             for (var e : delta.byWorker.entrySet()) {
                 ps.setInt(1, e.getValue());
                 ps.setString(2, e.getKey());

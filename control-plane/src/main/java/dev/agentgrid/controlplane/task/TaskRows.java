@@ -42,8 +42,11 @@ public class TaskRows {
     private static final String INSERT = "INSERT INTO tasks (" + COLUMNS + ") VALUES ("
             + "?, ".repeat(31) + "?)";
 
-    /** Most rows {@link #insertWithEvents} defers: each count is a statement the driver prepares. */
-    private static final int MAX_INSERTED_WITH_EVENTS = 8;
+    /**
+     * Most rows {@link #insertWithEvents} and {@link #updateWithEvents} defer: each count makes
+     * another statement text, which the driver prepares on its own.
+     */
+    private static final int MAX_WRITTEN_WITH_EVENTS = 8;
 
     private final JdbcOperations jdbc;
 
@@ -53,8 +56,8 @@ public class TaskRows {
 
     /**
      * A batch's rows, locked and read ahead in one statement; changes to them are kept here and
-     * written back in one JDBC batch before the commit, so a batch of worker reports costs a few
-     * round trips instead of three per report.
+     * written back in one JDBC batch before the commit (a few with the events), so a batch of
+     * worker reports costs a few round trips instead of three per report.
      */
     private static final class ReadAhead {
         final Map<UUID, Task> rows = new HashMap<>();
@@ -76,7 +79,7 @@ public class TaskRows {
         c.beforeCommit(() -> {
             List<Task> out = new ArrayList<>(ahead.changed.size());
             ahead.changed.forEach(id -> out.add(ahead.rows.get(id)));
-            updateAll(out);
+            updateWithEvents(c, out); // nothing after the write-back reads them
             ahead.changed.clear();
         });
     }
@@ -189,7 +192,7 @@ public class TaskRows {
      * nothing later in the transaction reads the rows or refers to them.
      */
     public void insertWithEvents(Changes c, List<Task> created) {
-        if (created.isEmpty() || created.size() > MAX_INSERTED_WITH_EVENTS) {
+        if (created.isEmpty() || created.size() > MAX_WRITTEN_WITH_EVENTS) {
             insertAll(created);
             return;
         }
@@ -240,21 +243,41 @@ public class TaskRows {
         }
         jdbc.prepareStatement(UPDATE, ps -> {
             for (Task t : changed) {
-                int i = 1;
-                ps.setString(i++, t.instructions());
-                ps.setString(i++, t.status().name());
-                ps.setString(i++, t.statusReason());
-                ps.setInt(i++, t.attempt());
-                ps.setInt(i++, t.unfinishedDeps());
-                i = bindLifeColumns(ps, i, t);
-                SqlTime.set(ps, i++, t.updatedAt());
-                SqlTime.setNullable(ps, i++, t.startedAt());
-                SqlTime.setNullable(ps, i++, t.finishedAt());
-                ps.setObject(i, t.id());
+                bindUpdate(ps, 1, t);
                 ps.addBatch();
             }
             return ps.executeBatch();
         });
+    }
+
+    /**
+     * Writes a few changed tasks with the transaction's events ({@link Changes#writeWithEvents}:
+     * in the event append's round trip on PostgreSQL), or at once if there are many. Only where
+     * nothing later in the transaction reads the rows.
+     */
+    public void updateWithEvents(Changes c, List<Task> changed) {
+        if (changed.size() > MAX_WRITTEN_WITH_EVENTS) {
+            updateAll(changed);
+            return;
+        }
+        for (Task t : changed) {
+            c.writeWithEvents(new SqlWrite(UPDATE, (ps, from) -> bindUpdate(ps, from, t)));
+        }
+    }
+
+    /** Binds one row of {@link #UPDATE} from position {@code i}; returns the position after it. */
+    private static int bindUpdate(PreparedStatement ps, int i, Task t) throws SQLException {
+        ps.setString(i++, t.instructions());
+        ps.setString(i++, t.status().name());
+        ps.setString(i++, t.statusReason());
+        ps.setInt(i++, t.attempt());
+        ps.setInt(i++, t.unfinishedDeps());
+        i = bindLifeColumns(ps, i, t);
+        SqlTime.set(ps, i++, t.updatedAt());
+        SqlTime.setNullable(ps, i++, t.startedAt());
+        SqlTime.setNullable(ps, i++, t.finishedAt());
+        ps.setObject(i++, t.id());
+        return i;
     }
 
     /**

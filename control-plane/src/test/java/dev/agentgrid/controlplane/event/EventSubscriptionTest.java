@@ -135,6 +135,21 @@ class EventSubscriptionTest {
     }
 
     @Test
+    void aHeadCheckSendsWhatWasPublishedBeforeItBeforeReadingTheLog() {
+        EventSubscription s = new EventSubscription(reader, EventFilter.ALL, true, 0, sink, Runnable::run);
+        s.schedule();
+        ready = false; // the client is slow: a task's live output waits in the buffer
+        s.offer(new Event(0, UUID.randomUUID(), "new_message", project, null, null, null, "{}", Instant.EPOCH));
+        commit(project); // its completion committed, not yet published to this subscriber
+        s.checkHead();
+        ready = true;
+        s.schedule();
+        assertEquals(List.of(0L, 1L), sent, "the output, then the completion from the log");
+        s.offer(log.get(0)); // published late: already sent
+        assertEquals(List.of(0L, 1L), sent);
+    }
+
+    @Test
     void closedSubscriptionSendsNothingMore() {
         EventSubscription s = subscribe(EventFilter.ALL, 0);
         s.schedule();
