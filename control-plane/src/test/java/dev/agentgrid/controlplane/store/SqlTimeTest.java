@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.agentgrid.controlplane.testing.CountingProxy;
 import dev.agentgrid.controlplane.testing.TestDatabases;
-import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -24,7 +21,7 @@ class SqlTimeTest {
 
     @Test
     void instantsAndNullsReadBackEqualOnH2() throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:sqltime-" + java.util.UUID.randomUUID(), "sa", "")) {
+        try (Connection c = TestDatabases.h2Connection()) {
             readsBackEqual(c);
         }
     }
@@ -32,9 +29,7 @@ class SqlTimeTest {
     @Test
     @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
     void instantsAndNullsReadBackEqualOnPostgres() throws SQLException {
-        Map<String, String> db = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(db.get("agentgrid.db.url"), db.get("agentgrid.db.user"),
-                db.get("agentgrid.db.password"))) {
+        try (Connection c = TestDatabases.postgresConnection()) {
             readsBackEqual(c);
         }
     }
@@ -75,12 +70,8 @@ class SqlTimeTest {
     @Test
     @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
     void aReadWithATimeParameterIsOneRoundTripOnPostgres() throws Exception {
-        Map<String, String> db = TestDatabases.postgres();
-        URI target = URI.create(db.get("agentgrid.db.url").substring("jdbc:".length()));
-        try (CountingProxy proxy = new CountingProxy(target.getHost(), target.getPort())) {
-            String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath();
-            try (Connection c = DriverManager.getConnection(url, db.get("agentgrid.db.user"),
-                    db.get("agentgrid.db.password"))) {
+        try (CountingProxy proxy = CountingProxy.toNewPostgres()) {
+            try (Connection c = proxy.connect()) {
                 c.setAutoCommit(false);
                 String sql = "SELECT 'a label selector'::text AS label, ?::timestamptz AS at";
                 assertEquals(1, roundTripsPerRead(c, proxy, sql, ps -> SqlTime.set(ps, 1, AT)), "typed");

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.agentgrid.controlplane.testing.CountingProxy;
 import dev.agentgrid.controlplane.testing.TestDatabases;
-import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -28,12 +25,8 @@ class SqlWriteTest {
     @Test
     @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
     void writesAndTheQueryAfterThemAreOneRoundTripOnPostgres() throws Exception {
-        Map<String, String> db = TestDatabases.postgres();
-        URI target = URI.create(db.get("agentgrid.db.url").substring("jdbc:".length()));
-        try (CountingProxy proxy = new CountingProxy(target.getHost(), target.getPort())) {
-            String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath();
-            try (Connection c = DriverManager.getConnection(url, db.get("agentgrid.db.user"),
-                    db.get("agentgrid.db.password"))) {
+        try (CountingProxy proxy = CountingProxy.toNewPostgres()) {
+            try (Connection c = proxy.connect()) {
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE rows_written (id INT PRIMARY KEY, label TEXT)");
                     s.execute("CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL)");

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.agentgrid.controlplane.testing.TestDatabases;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class NewlyCreatedOrderTest {
     @Test
     void upstreamOrderIsH2sUuidOrder() throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:uuid-order-" + UUID.randomUUID(), "sa", "")) {
+        try (Connection c = TestDatabases.h2Connection()) {
             sortsAsTheDatabase(c);
         }
     }
@@ -33,9 +31,7 @@ class NewlyCreatedOrderTest {
     @Test
     @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
     void upstreamOrderIsPostgresUuidOrder() throws SQLException {
-        Map<String, String> db = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(db.get("agentgrid.db.url"), db.get("agentgrid.db.user"),
-                db.get("agentgrid.db.password"))) {
+        try (Connection c = TestDatabases.postgresConnection()) {
             sortsAsTheDatabase(c);
         }
     }

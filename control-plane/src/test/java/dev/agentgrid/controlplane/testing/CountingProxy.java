@@ -6,6 +6,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,8 +21,25 @@ public final class CountingProxy implements AutoCloseable {
     private final ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     private final AtomicInteger clientWrites = new AtomicInteger();
     private final Thread acceptor;
+    private final Map<String, String> database;
+    private final String path;
 
-    public CountingProxy(String host, int port) throws IOException {
+    /** A proxy in front of a new, empty PostgreSQL database ({@link TestDatabases#postgres}). */
+    public static CountingProxy toNewPostgres() throws IOException {
+        Map<String, String> db = TestDatabases.postgres();
+        URI target = URI.create(db.get("agentgrid.db.url").substring("jdbc:".length()));
+        return new CountingProxy(target.getHost(), target.getPort(), target.getPath(), db);
+    }
+
+    /** The one connection the proxy forwards. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port() + path,
+                database.get("agentgrid.db.user"), database.get("agentgrid.db.password"));
+    }
+
+    private CountingProxy(String host, int port, String path, Map<String, String> database) throws IOException {
+        this.path = path;
+        this.database = database;
         acceptor = new Thread(() -> {
             try (Socket client = server.accept(); Socket upstream = new Socket(host, port)) {
                 client.setTcpNoDelay(true);

@@ -38,6 +38,18 @@ public final class TestDatabases {
         return Map.of("agentgrid.db.url", url, "agentgrid.db.user", USER, "agentgrid.db.password", PASSWORD);
     }
 
+    /** A connection to a new, empty PostgreSQL database ({@link #postgres}). */
+    public static Connection postgresConnection() throws SQLException {
+        Map<String, String> db = postgres();
+        return DriverManager.getConnection(db.get("agentgrid.db.url"), db.get("agentgrid.db.user"),
+                db.get("agentgrid.db.password"));
+    }
+
+    /** A connection to a new, empty in-memory H2 database (gone when the connection closes). */
+    public static Connection h2Connection() throws SQLException {
+        return DriverManager.getConnection("jdbc:h2:mem:test-" + UUID.randomUUID(), "sa", "");
+    }
+
     private static void drop(String name) {
         try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, PASSWORD);
                 Statement s = c.createStatement()) {
