@@ -34,9 +34,9 @@ public class DispatchSignal {
     }
 
     /**
-     * Places what is placeable now inside the caller's transaction, which just created the
-     * placeable tasks {@code created}, so a task for an idle worker is assigned in the
-     * transaction that created it instead of in a dispatch round after it.
+     * Places what is placeable now inside the caller's transaction, which is creating the
+     * placeable tasks {@code created} (not stored yet), so a task for an idle worker is assigned
+     * in the transaction that creates it instead of in a dispatch round after it.
      *
      * @return the created tasks placed, by id, as the caller must insert them (assigned); their
      *     transitions are not recorded yet ({@link TaskTransitions#recordAll})

@@ -91,7 +91,7 @@ public class TaskTransitions {
             java.util.function.Function<Task, String> reason, java.util.function.BiFunction<Task, Task.Builder,
             Task.Builder> change) {
         if (to.isTerminal() || to == TaskStatus.PENDING) {
-            throw new IllegalArgumentException("applyAll moves tasks to a working status, not " + to);
+            throw new IllegalArgumentException("only to a working status, not " + to);
         }
         List<Task> updated = new java.util.ArrayList<>(tasks.size());
         for (Task t : tasks) {
