@@ -68,7 +68,8 @@ public class AttemptReports {
         store.write(c -> {
             List<UUID> ids = units.stream().map(Unit::taskId).distinct().toList();
             // One locking read for all the batch's tasks, one write-back before the commit, and
-            // the downstream tasks a finishing task releases read ahead too.
+            // the downstream tasks a finishing task releases read in one statement too (only if
+            // one finishes).
             rows.lockAhead(c, ids);
             dependencies.readAhead(c, ids);
             for (int i : order) {

@@ -62,26 +62,34 @@ public class TaskDependencies {
         return out;
     }
 
-    /** Downstream tasks of a batch's tasks, read ahead in one statement. */
-    private record ReadAhead(java.util.Set<UUID> upstream, Map<UUID, List<UUID>> downstream) {
+    /** A batch's tasks, whose downstream tasks are read in one statement when one is first asked for. */
+    private static final class ReadAhead {
+        final java.util.Set<UUID> upstream;
+        Map<UUID, List<UUID>> downstream; // null until read
+
+        ReadAhead(java.util.Set<UUID> upstream) {
+            this.upstream = upstream;
+        }
     }
 
     /**
-     * Reads the downstream tasks of all of {@code taskIds} in one statement, for
-     * {@link #downstreamOf(Changes, UUID)} in this transaction (a batch of worker reports asks
-     * for each task it finishes).
+     * Has {@link #downstreamOf(Changes, UUID)} read the downstream tasks of all of
+     * {@code taskIds} in one statement in this transaction, the first time it is asked for one of
+     * them (a batch of worker reports asks for each task it finishes; a batch that finishes none,
+     * say of acceptances, reads nothing).
      */
     public void readAhead(dev.agentgrid.controlplane.store.Changes c, Collection<UUID> taskIds) {
-        List<UUID> ids = List.copyOf(taskIds);
-        Map<UUID, List<UUID>> downstream = edgesFrom("depends_on_id", "task_id", ids);
-        c.scope(ReadAhead.class, new ReadAhead(java.util.Set.copyOf(ids), downstream));
+        c.scope(ReadAhead.class, new ReadAhead(java.util.Set.copyOf(taskIds)));
     }
 
     /** The tasks that wait for {@code taskId}, from this transaction's read-ahead if it covers it. */
     public List<UUID> downstreamOf(dev.agentgrid.controlplane.store.Changes c, UUID taskId) {
         ReadAhead ahead = c.scoped(ReadAhead.class);
-        if (ahead != null && ahead.upstream().contains(taskId)) {
-            return ahead.downstream().getOrDefault(taskId, List.of());
+        if (ahead != null && ahead.upstream.contains(taskId)) {
+            if (ahead.downstream == null) {
+                ahead.downstream = edgesFrom("depends_on_id", "task_id", List.copyOf(ahead.upstream));
+            }
+            return ahead.downstream.getOrDefault(taskId, List.of());
         }
         return downstreamOf(taskId);
     }
