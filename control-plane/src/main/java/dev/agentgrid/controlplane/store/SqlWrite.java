@@ -13,6 +13,12 @@ import java.util.List;
  * @param binder binds its parameters
  */
 public record SqlWrite(String sql, Binder binder) {
+    /**
+     * Most rows a caller sends with the events (more go at once, in a JDBC batch): each count
+     * makes another statement text, which the driver prepares on its own.
+     */
+    public static final int MAX_ROWS = 8;
+
     /** Binds a statement's parameters from a position on (it may share its prepared statement). */
     @FunctionalInterface
     public interface Binder {

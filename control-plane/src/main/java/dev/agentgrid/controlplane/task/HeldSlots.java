@@ -102,8 +102,6 @@ public class HeldSlots {
     }
 
     private static final String ADD_HELD = "UPDATE worker_slots SET held = held + ? WHERE worker_id = ?";
-    /** Most rows written with the events: each count makes another statement text the driver prepares. */
-    private static final int WRITTEN_WITH_EVENTS = 8;
 
     private Delta delta(Changes c) {
         Delta delta = c.scoped(Delta.class);
@@ -128,7 +126,7 @@ public class HeldSlots {
         if (delta.byWorker.isEmpty()) {
             return;
         }
-        if (delta.byWorker.size() <= WRITTEN_WITH_EVENTS) {
+        if (delta.byWorker.size() <= SqlWrite.MAX_ROWS) {
             delta.byWorker.forEach((worker, n) -> c.writeWithEvents(new SqlWrite(ADD_HELD, (ps, from) -> {
                 ps.setInt(from, n);
                 ps.setString(from + 1, worker);

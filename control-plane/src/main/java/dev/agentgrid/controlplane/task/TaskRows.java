@@ -39,14 +39,8 @@ public class TaskRows {
             + " progress_fraction = ?, progress_stage = ?, progress_message = ?, output_json = ?, error_message = ?,"
             + " error_retryable = ?, updated_at = ?, started_at = ?, finished_at = ? WHERE id = ?";
 
-    private static final String INSERT = "INSERT INTO tasks (" + COLUMNS + ") VALUES ("
-            + "?, ".repeat(31) + "?)";
-
-    /**
-     * Most rows {@link #insertWithEvents} and {@link #updateWithEvents} defer: each count makes
-     * another statement text, which the driver prepares on its own.
-     */
-    private static final int MAX_WRITTEN_WITH_EVENTS = 8;
+    private static final String INSERT_ROW = "(" + "?, ".repeat(31) + "?)";
+    private static final String INSERT = "INSERT INTO tasks (" + COLUMNS + ") VALUES " + INSERT_ROW;
 
     private final JdbcOperations jdbc;
 
@@ -192,12 +186,12 @@ public class TaskRows {
      * nothing later in the transaction reads the rows or refers to them.
      */
     public void insertWithEvents(Changes c, List<Task> created) {
-        if (created.isEmpty() || created.size() > MAX_WRITTEN_WITH_EVENTS) {
+        if (created.isEmpty() || created.size() > SqlWrite.MAX_ROWS) {
             insertAll(created);
             return;
         }
         List<Task> rows = List.copyOf(created);
-        c.writeWithEvents(new SqlWrite(INSERT + (", (" + "?, ".repeat(31) + "?)").repeat(rows.size() - 1),
+        c.writeWithEvents(new SqlWrite(INSERT + (", " + INSERT_ROW).repeat(rows.size() - 1),
                 (ps, from) -> {
                     int i = from;
                     for (Task t : rows) {
@@ -256,7 +250,7 @@ public class TaskRows {
      * nothing later in the transaction reads the rows.
      */
     public void updateWithEvents(Changes c, List<Task> changed) {
-        if (changed.size() > MAX_WRITTEN_WITH_EVENTS) {
+        if (changed.size() > SqlWrite.MAX_ROWS) {
             updateAll(changed);
             return;
         }
