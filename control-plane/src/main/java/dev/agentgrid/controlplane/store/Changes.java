@@ -21,6 +21,7 @@ public final class Changes {
     private final List<Event> events = new ArrayList<>();
     private final List<LiveAt> liveAt = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
+    private final List<Runnable> onCommitted = new ArrayList<>();
     private final List<Runnable> beforeCommit = new ArrayList<>();
     private final List<SqlWrite> withEvents = new ArrayList<>();
     private final java.util.Map<Class<?>, Object> scoped = new java.util.HashMap<>();
@@ -56,6 +57,17 @@ public final class Changes {
     /** Runs {@code action} after the transaction committed (not if it rolled back). */
     public void afterCommit(Runnable action) {
         afterCommit.add(action);
+    }
+
+    /**
+     * Runs {@code send} as soon as the transaction committed, before its events are published
+     * and before the {@link #afterCommit} actions: for handing work to a worker's stream, which
+     * should not wait for this transaction's turn to publish (that waits for every transaction
+     * that took the event sequence before this one to publish first). Only for sends that neither
+     * block nor write: a write here would wait for this transaction's own publication.
+     */
+    public void onCommitted(Runnable send) {
+        onCommitted.add(send);
     }
 
     /**
@@ -130,5 +142,9 @@ public final class Changes {
 
     List<Runnable> afterCommitActions() {
         return afterCommit;
+    }
+
+    List<Runnable> onCommittedSends() {
+        return onCommitted;
     }
 }

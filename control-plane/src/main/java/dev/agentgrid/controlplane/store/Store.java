@@ -35,7 +35,10 @@ public class Store {
         this.clock = clock;
     }
 
-    /** Runs {@code work} in a write transaction, then publishes its events and after-commit actions. */
+    /**
+     * Runs {@code work} in a write transaction, then its sends ({@link Changes#onCommitted}), then
+     * publishes its events, then runs its after-commit actions.
+     */
     public <T> T write(Function<Changes, T> work) {
         Changes changes = new Changes(Times.now(clock));
         Object[] appended = new Object[1];
@@ -59,6 +62,7 @@ public class Store {
             }
             throw e;
         }
+        runAll(changes.onCommittedSends(), "send after commit");
         @SuppressWarnings("unchecked")
         List<Event> events = changes.inEmissionOrder((List<Event>) appended[0]);
         if (slot[0] != null) {
@@ -66,14 +70,19 @@ public class Store {
         } else {
             publication.publishNow(events);
         }
-        for (Runnable action : changes.afterCommitActions()) {
+        runAll(changes.afterCommitActions(), "after-commit action");
+        return result;
+    }
+
+    // The transaction committed: one failing action must not keep the others from running.
+    private static void runAll(List<Runnable> actions, String what) {
+        for (Runnable action : actions) {
             try {
                 action.run();
             } catch (RuntimeException e) {
-                LOG.warn("after-commit action failed", e);
+                LOG.warn("{} failed", what, e);
             }
         }
-        return result;
     }
 
     /** Runs {@code work} in a read-only transaction. */

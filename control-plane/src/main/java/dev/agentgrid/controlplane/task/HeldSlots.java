@@ -109,7 +109,9 @@ public class HeldSlots {
             Delta created = new Delta();
             c.scope(Delta.class, created);
             c.beforeCommit(() -> write(c, created));
-            c.afterCommit(() -> created.effect.forEach((worker, n) ->
+            // Counted before the assignments go out (they are sent as soon as the transaction
+            // commits), or a worker that finished one at once could free its slot here first.
+            c.onCommitted(() -> created.effect.forEach((worker, n) ->
                     known.computeIfPresent(worker, (w, held) -> Math.max(0, held + n))));
             delta = created;
         }

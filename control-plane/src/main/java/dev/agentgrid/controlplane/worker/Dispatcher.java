@@ -128,9 +128,14 @@ public class Dispatcher {
             if (open.isEmpty()) {
                 return; // all draining
             }
-            Map<WorkerChannel, List<Assignment>> claimed = claim(open);
+            int[] delivered = {0};
+            store.write(c -> {
+                Map<WorkerChannel, List<Assignment>> claimed = claim(c, open, NewlyCreated.NONE);
+                c.onCommitted(() -> delivered[0] = deliver(claimed));
+                return null;
+            });
             stats.latency(PlaneStats.DISPATCH_CLAIM).recordSince(start);
-            if (deliver(claimed) >= MAX_CANDIDATES / OVERFETCH) {
+            if (delivered[0] >= MAX_CANDIDATES / OVERFETCH) {
                 wake(); // a full round: there may be more to place
             }
         } catch (RuntimeException e) {
@@ -169,13 +174,10 @@ public class Dispatcher {
                 placed.put(a.task().id(), a.task());
             }
         }));
-        boolean allPlaced = placed.keySet().containsAll(created.rows().keySet());
-        c.afterCommit(() -> {
-            deliver(claimed);
-            if (!allPlaced) {
-                wake();
-            }
-        });
+        c.onCommitted(() -> deliver(claimed));
+        if (!placed.keySet().containsAll(created.rows().keySet())) {
+            c.afterCommit(this::wake);
+        }
         return placed;
     }
 
@@ -202,17 +204,13 @@ public class Dispatcher {
     }
 
     /**
-     * Claims matching tasks for every worker with free slots in one transaction: candidates are
+     * Claims matching tasks for every worker with free slots, in the current transaction: candidates are
      * read without locks and matched to workers in memory; only the chosen tasks are then locked
      * with {@code FOR UPDATE SKIP LOCKED} and checked again (so two dispatchers, here or in another
      * replica, never take the same task), and then the chosen workers' slot rows are locked and
      * their sessions checked (so a worker that reconnected elsewhere gets nothing from here).
      * Locks: tasks first, never waited for; worker slot rows after, in id order.
      */
-    Map<WorkerChannel, List<Assignment>> claim(List<WorkerChannel> workers) {
-        return store.write(c -> claim(c, workers, NewlyCreated.NONE));
-    }
-
     private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers, NewlyCreated created) {
         // Read without locks, to plan; checked again under the workers' locks below. A creating
         // transaction plans with what this replica knows instead, when it knows every worker.
