@@ -36,6 +36,8 @@ public final class LatencyScenario implements Scenario {
         int realWarmup = options.integer("real-warmup", 20);
         Path workerJar = Path.of(options.string("worker-jar", "worker-agent/target/agentgrid-worker.jar"));
         String db = options.string("db", "unknown");
+        PlaneCpu planeCpu = PlaneCpu.of(options.string("plane-pid", ""));
+        Duration quiet = options.duration("quiet-timeout", Duration.ofSeconds(120));
         String runId = RunIds.next();
         String simulatedType = "bench-noop-" + runId;
         String realType = "bench-real-" + runId;
@@ -67,6 +69,8 @@ public final class LatencyScenario implements Scenario {
             dev.agentgrid.proto.v1.GetStatsResponse before = null;
             for (int i = 0; i < warmup + tasks; i++) {
                 if (i == warmup) {
+                    planeCpu.awaitQuiet(quiet, report); // the warm-up's compilations done first
+                    planeCpu.start();
                     before = stats(plane);
                 }
                 long t0 = System.nanoTime();
@@ -80,11 +84,12 @@ public final class LatencyScenario implements Scenario {
                 forget(id, assigned, started, completed);
                 tail.check();
             }
+            planeCpu.stop();
             // The plane's own share of create-to-assign: CreateTask from the call's arrival to its
             // reply, which includes placing the task and committing (the rest is the two gRPC hops).
             BucketHistogram inPlane = BucketHistogram.named(stats(plane), "create_tasks")
                     .minus(before == null ? BucketHistogram.EMPTY : BucketHistogram.named(before, "create_tasks"));
-            report.line(name())
+            Report.Line line = report.line(name())
                     .put("tasks", tasks)
                     .put("warmup", warmup)
                     .put("workers", workers)
@@ -93,9 +98,9 @@ public final class LatencyScenario implements Scenario {
                     .put("plane_create_p99_ms", inPlane.percentileMicros(99) / 1000.0)
                     .latency("create_to_complete", toComplete)
                     .put("server_closed", fleet.counters().serverClosed.sum())
-                    .put("stream_errors", fleet.counters().errors.sum())
-                    .put("db", db)
-                    .print();
+                    .put("stream_errors", fleet.counters().errors.sum());
+            planeCpu.put(line);
+            line.put("db", db).print();
             Checks.require(fleet.counters().serverClosed.sum() + fleet.counters().errors.sum() == 0,
                     "worker streams ended: %s closed by the plane, errors %s",
                     fleet.counters().serverClosed.sum(), fleet.errorCodes());

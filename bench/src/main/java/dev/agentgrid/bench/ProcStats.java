@@ -69,6 +69,36 @@ final class ProcStats {
     }
 
     /**
+     * CPU time of the process's JIT compiler threads ({@code C1 CompilerThre…}, {@code C2
+     * CompilerThre…} in {@code /proc/<pid>/task/<tid>/comm}) in nanoseconds; threads that ended
+     * are not counted (HotSpot may stop idle compiler threads). -1 if the process is gone.
+     */
+    static long jitCpuNanos(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            long sum = 0;
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    if (isJitThread(stat)) {
+                        sum += cpuNanosOf(stat);
+                    }
+                } catch (IOException threadEnded) {
+                    // gone between listing and reading
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+    }
+
+    /** Whether a thread's {@code stat} line is a HotSpot compiler thread's (its name cut to 15 characters). */
+    static boolean isJitThread(String stat) {
+        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+    }
+
+    /**
      * The machine's CPU time as {busy, total} in clock ticks, from the first line of
      * {@code /proc/stat} (idle and iowait count as not busy); null if unreadable.
      */

@@ -33,6 +33,7 @@ public final class ThroughputScenario implements Scenario {
     }
 
     private Options planeOptions;
+    private PlaneCpu planeCpu;
 
     @Override
     public void run(Options options, Report report) throws Exception {
@@ -44,12 +45,18 @@ public final class ThroughputScenario implements Scenario {
         Duration stall = options.duration("stall-timeout", Duration.ofSeconds(60));
         String db = options.string("db", "unknown");
         int warmup = options.integer("warmup-tasks", 20_000);
+        int warmupRounds = options.integer("warmup-rounds", 3);
+        Duration quiet = options.duration("quiet-timeout", Duration.ofSeconds(120));
+        planeCpu = PlaneCpu.of(options.string("plane-pid", ""));
         planeOptions = options;
-        if (warmup > 0) {
-            // The plane's JIT compiles its hot paths during the first thousands of tasks: a first,
-            // unreported round keeps compilation out of the measured figure (its own line says so).
-            report.note("warm-up round of %d tasks (reported as throughput_warmup)", warmup);
+        for (int r = 0; r < warmupRounds && warmup > 0; r++) {
+            // The plane's JIT compiles its hot paths during the first thousands of tasks: first,
+            // unreported rounds keep compilation out of the measured figure (their lines say so).
+            report.note("warm-up round %d of %d tasks (reported as throughput_warmup)", r + 1, warmup);
             round(warmup, workers, slots, batch, inflight, stall, db, report, "throughput_warmup");
+            // What the warm-up left the JIT to compile, and the compilation of its own ListTasks
+            // check, would otherwise run during the measured round (one C2 thread on two cores).
+            planeCpu.awaitQuiet(quiet, report);
         }
         round(tasks, workers, slots, batch, inflight, stall, db, report, name());
     }
@@ -92,6 +99,7 @@ public final class ThroughputScenario implements Scenario {
             Set<String> created = ConcurrentHashMap.newKeySet();
             AtomicReference<Throwable> createFailure = new AtomicReference<>();
             Semaphore permits = new Semaphore(inflight);
+            planeCpu.start();
             long start = System.nanoTime();
             for (int from = 0, n = 0; from < tasks && createFailure.get() == null; from += batch, n++) {
                 int size = Math.min(batch, tasks - from);
@@ -126,6 +134,7 @@ public final class ThroughputScenario implements Scenario {
 
             awaitCompleted(tasks, distinctCompleted, unsuccessful, tail, stall, report, fleet);
             long end = lastCompletedNanos.get();
+            planeCpu.stop();
             // Anything doubled shows up right behind the last completion; give it a moment.
             TimeUnit.SECONDS.sleep(1);
             tail.check();
@@ -149,7 +158,7 @@ public final class ThroughputScenario implements Scenario {
             long lost = created.stream().filter(id -> !completed.containsKey(id) || !listedIds.contains(id)).count();
             long unknown = completed.keySet().stream().filter(id -> !created.contains(id)).count();
             double seconds = (end - start) / 1e9;
-            report.line(lineName)
+            Report.Line line = report.line(lineName)
                     .put("tasks", tasks)
                     .put("workers", workers)
                     .put("slots", slots)
@@ -166,9 +175,9 @@ public final class ThroughputScenario implements Scenario {
                     .put("completed_events", completed.values().stream().mapToInt(AtomicInteger::get).sum())
                     .put("listed_completed", listed)
                     .put("server_closed", fleet.counters().serverClosed.sum())
-                    .put("stream_errors", fleet.counters().errors.sum())
-                    .put("db", db)
-                    .print();
+                    .put("stream_errors", fleet.counters().errors.sum());
+            planeCpu.put(line);
+            line.put("db", db).print();
             Checks.require(created.size() == tasks, "created %d distinct tasks, asked for %d", created.size(), tasks);
             Checks.require(lost == 0, "%d tasks not completed (or not listed COMPLETED)", lost);
             Checks.require(unknown == 0, "%d COMPLETED events for tasks this run did not create", unknown);

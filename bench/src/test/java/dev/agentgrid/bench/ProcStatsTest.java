@@ -1,6 +1,7 @@
 package dev.agentgrid.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,18 @@ class ProcStatsTest {
         assertTrue(ProcStats.cpuNanos(self) > 0);
         assertEquals(-1, ProcStats.rssBytes(Long.MAX_VALUE));
         assertEquals(-1, ProcStats.cpuNanos(Long.MAX_VALUE));
+    }
+
+    @Test
+    void compilerThreadsAreTheJitsAndTheirCpuIsPartOfTheProcesss() {
+        assertTrue(ProcStats.isJitThread("77 (C2 CompilerThre) S 1 2 3 0 -1 0 0 0 0 0 12 3 0 0"));
+        assertTrue(ProcStats.isJitThread("78 (C1 CompilerThre) S 1 2 3 0 -1 0 0 0 0 0 12 3 0 0"));
+        assertFalse(ProcStats.isJitThread("79 (main) S 1 2 3 0 -1 0 0 0 0 0 12 3 0 0"));
+        assertFalse(ProcStats.isJitThread("80 (grpc (C2 Compiler)) S 1 2 3 0 -1 0 0 0 0 0 12 3 0 0"));
+        long self = ProcessHandle.current().pid();
+        long jit = ProcStats.jitCpuNanos(self);
+        assertTrue(jit >= 0 && jit <= ProcStats.cpuNanos(self), "JIT " + jit);
+        assertEquals(-1, ProcStats.jitCpuNanos(Long.MAX_VALUE));
     }
 
     @Test

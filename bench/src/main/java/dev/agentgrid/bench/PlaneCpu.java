@@ -1,0 +1,86 @@
+package dev.agentgrid.bench;
+
+import java.time.Duration;
+
+/**
+ * The plane process's CPU, from {@code /proc}: a wait until it is quiet before a measured round,
+ * and what it used during the round, its JIT compiler threads apart. On two cores HotSpot has
+ * one C2 thread, and a warm-up round leaves it with a queue of first compilations (about a
+ * minute of them under throughput load); a round started meanwhile shares the machine with it.
+ */
+final class PlaneCpu {
+    /** A second in which the plane used less than this share of a core counts as quiet. */
+    private static final double QUIET_SHARE = 0.10;
+    private static final int QUIET_SECONDS = 2;
+
+    private final long pid;
+    private long cpuAtStart;
+    private long jitAtStart;
+    private long nanoAtStart;
+    private double cpuPct = -1;
+    private double jitPct = -1;
+
+    private PlaneCpu(long pid) {
+        this.pid = pid;
+    }
+
+    /** For {@code --plane-pid} (empty: unknown, and every method does nothing). */
+    static PlaneCpu of(String planePid) {
+        return new PlaneCpu(planePid.isEmpty() ? -1 : Long.parseLong(planePid));
+    }
+
+    boolean known() {
+        return pid > 0;
+    }
+
+    /**
+     * Waits until the plane used under a tenth of a core for two seconds in a row, at most
+     * {@code max}; how many seconds it waited (0 if the pid is unknown).
+     */
+    double awaitQuiet(Duration max, Report report) throws InterruptedException {
+        if (!known()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        int quiet = 0;
+        long before = ProcStats.cpuNanos(pid);
+        while (quiet < QUIET_SECONDS && System.nanoTime() - start < max.toNanos()) {
+            Thread.sleep(1000);
+            long after = ProcStats.cpuNanos(pid);
+            if (after < 0) {
+                throw new IllegalStateException("the plane (pid " + pid + ") is gone");
+            }
+            quiet = after - before < QUIET_SHARE * 1e9 ? quiet + 1 : 0;
+            before = after;
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        report.note(quiet >= QUIET_SECONDS ? "plane quiet after %.0f s" : "plane still busy after %.0f s; going on",
+                waited);
+        return waited;
+    }
+
+    /** Marks the start of a measured window. */
+    void start() {
+        if (known()) {
+            cpuAtStart = ProcStats.cpuNanos(pid);
+            jitAtStart = ProcStats.jitCpuNanos(pid);
+            nanoAtStart = System.nanoTime();
+        }
+    }
+
+    /** Marks the end of the window: the plane's CPU since {@link #start}, all and its JIT's. */
+    void stop() {
+        if (known()) {
+            double wall = System.nanoTime() - nanoAtStart;
+            cpuPct = 100.0 * (ProcStats.cpuNanos(pid) - cpuAtStart) / wall;
+            jitPct = 100.0 * (ProcStats.jitCpuNanos(pid) - jitAtStart) / wall;
+        }
+    }
+
+    /** Adds the window's figures in % of one core (nothing if the pid is unknown). */
+    void put(Report.Line line) {
+        if (known()) {
+            line.put("plane_cpu_pct", cpuPct).put("plane_jit_cpu_pct", jitPct);
+        }
+    }
+}
