@@ -4,9 +4,10 @@ import java.time.Duration;
 
 /**
  * The plane process's CPU, from {@code /proc}: a wait until it is quiet before a measured round,
- * and what it used during the round, its JIT compiler threads apart. On two cores HotSpot has
- * one C2 thread, and a warm-up round leaves it with a queue of first compilations (about a
- * minute of them under throughput load); a round started meanwhile shares the machine with it.
+ * and what it used during the round, its JIT compiler threads apart, beside the whole machine's.
+ * On two cores HotSpot has one C2 thread, and a warm-up round leaves it with a queue of first
+ * compilations (about a minute of them under throughput load); a round started meanwhile shares
+ * the machine with it.
  */
 final class PlaneCpu {
     /** A second in which the plane used less than this share of a core counts as quiet. */
@@ -17,8 +18,12 @@ final class PlaneCpu {
     private long cpuAtStart;
     private long jitAtStart;
     private long nanoAtStart;
+    private long[] machineAtStart;
+    private long selfAtStart;
+    private double selfPct = -1;
     private double cpuPct = -1;
     private double jitPct = -1;
+    private double machinePct = -1;
 
     private PlaneCpu(long pid) {
         this.pid = pid;
@@ -65,6 +70,8 @@ final class PlaneCpu {
             cpuAtStart = ProcStats.cpuNanos(pid);
             jitAtStart = ProcStats.jitCpuNanos(pid);
             nanoAtStart = System.nanoTime();
+            machineAtStart = ProcStats.machineCpuTicks();
+            selfAtStart = ProcStats.cpuNanos(ProcessHandle.current().pid());
         }
     }
 
@@ -74,13 +81,23 @@ final class PlaneCpu {
             double wall = System.nanoTime() - nanoAtStart;
             cpuPct = 100.0 * (ProcStats.cpuNanos(pid) - cpuAtStart) / wall;
             jitPct = 100.0 * (ProcStats.jitCpuNanos(pid) - jitAtStart) / wall;
+            selfPct = 100.0 * (ProcStats.cpuNanos(ProcessHandle.current().pid()) - selfAtStart) / wall;
+            long[] machine = ProcStats.machineCpuTicks();
+            if (machine != null && machineAtStart != null && machine[1] > machineAtStart[1]) {
+                machinePct = 100.0 * (machine[0] - machineAtStart[0]) / (machine[1] - machineAtStart[1]);
+            }
         }
     }
 
-    /** Adds the window's figures in % of one core (nothing if the pid is unknown). */
+    /**
+     * Adds the window's figures: the plane's CPU and its JIT's and this load generator's in % of
+     * one core, how busy the whole machine was in % of all its cores (nothing if the pid is
+     * unknown). What the machine used beyond the plane and the generator is mostly the database.
+     */
     void put(Report.Line line) {
         if (known()) {
-            line.put("plane_cpu_pct", cpuPct).put("plane_jit_cpu_pct", jitPct);
+            line.put("plane_cpu_pct", cpuPct).put("plane_jit_cpu_pct", jitPct).put("generator_cpu_pct", selfPct)
+                    .put("machine_cpu_busy_pct", machinePct);
         }
     }
 }

@@ -118,9 +118,15 @@ class BenchSmokeIT {
 
     @Test
     void throughputCompletesEveryTaskExactlyOnceAndSaysHowFast() {
-        String line = runOne("throughput", "--plane=127.0.0.1:" + planePort, "--tasks=300", "--warmup-tasks=0",
-                "--workers=4", "--slots=16", "--batch=100", "--db=h2");
+        String line = runOne("throughput", "--plane=127.0.0.1:" + planePort, "--tasks=300", "--warmup-tasks=50",
+                "--warmup-rounds=1", "--plane-pid=" + plane.pid(), "--workers=4", "--slots=16", "--batch=100",
+                "--db=h2");
         Map<String, String> m = metrics(line);
+        assertTrue(Double.parseDouble(m.get("plane_cpu_pct")) > 0, line);
+        double jit = Double.parseDouble(m.get("plane_jit_cpu_pct"));
+        assertTrue(jit >= 0 && jit <= Double.parseDouble(m.get("plane_cpu_pct")), line);
+        double machine = Double.parseDouble(m.get("machine_cpu_busy_pct"));
+        assertTrue(machine > 0 && machine <= 100, line);
         assertEquals("300", m.get("tasks"), line);
         assertEquals("300", m.get("completed_events"), line);
         assertEquals("300", m.get("listed_completed"), line);
