@@ -41,6 +41,9 @@ public class TaskRows {
 
     private static final String INSERT_ROW = "(" + "?, ".repeat(31) + "?)";
     private static final String INSERT = "INSERT INTO tasks (" + COLUMNS + ") VALUES " + INSERT_ROW;
+    /** The insert of n rows at [n - 1], for the few sent with the events: one text per size, made once. */
+    private static final String[] INSERT_FEW = java.util.stream.IntStream.rangeClosed(1, SqlWrite.MAX_ROWS)
+            .mapToObj(n -> INSERT + (", " + INSERT_ROW).repeat(n - 1)).toArray(String[]::new);
 
     private final JdbcOperations jdbc;
 
@@ -191,7 +194,7 @@ public class TaskRows {
             return;
         }
         List<Task> rows = List.copyOf(created);
-        c.writeWithEvents(new SqlWrite(INSERT + (", " + INSERT_ROW).repeat(rows.size() - 1),
+        c.writeWithEvents(new SqlWrite(INSERT_FEW[rows.size() - 1],
                 (ps, from) -> {
                     int i = from;
                     for (Task t : rows) {

@@ -1,6 +1,7 @@
 package dev.agentgrid.controlplane.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.agentgrid.controlplane.testing.CountingProxy;
@@ -21,6 +22,18 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class SqlWriteTest {
     private static final String COUNTER = "WITH s AS (UPDATE counter SET n = n + ? WHERE id = 1 RETURNING n) SELECT n FROM s";
+
+    @Test
+    void theStatementTextIsTheWritesThenTheQueryAndIsMadeOncePerCombination() {
+        SqlWrite a = new SqlWrite("INSERT INTO a VALUES (?)", (ps, i) -> i + 1);
+        SqlWrite b = new SqlWrite("UPDATE b SET n = ?", (ps, i) -> i + 1);
+        String text = SqlWrite.before(List.of(a, b), COUNTER);
+        assertEquals("INSERT INTO a VALUES (?); UPDATE b SET n = ?; " + COUNTER, text);
+        assertSame(text, SqlWrite.before(List.of(new SqlWrite(a.sql(), (ps, i) -> i), b), COUNTER),
+                "the same texts in the same order: the text made before");
+        assertEquals("UPDATE b SET n = ?; INSERT INTO a VALUES (?); " + COUNTER, SqlWrite.before(List.of(b, a), COUNTER));
+        assertSame(COUNTER, SqlWrite.before(List.of(), COUNTER), "no writes: the query alone");
+    }
 
     @Test
     @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
