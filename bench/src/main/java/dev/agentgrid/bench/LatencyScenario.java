@@ -27,9 +27,10 @@ public final class LatencyScenario implements Scenario {
     @Override
     public void run(Options options, Report report) throws Exception {
         int tasks = options.integer("tasks", 1000);
-        // The first few thousand tasks run while the plane's JIT compiles its hot paths (a cold plane
-        // took about twice as long per task); a long-running plane is past that.
-        int warmup = options.integer("warmup", 3000);
+        // The first minutes of tasks run while the plane's JIT compiles its hot paths (on two cores
+        // its one C2 thread was still busy a fifth of the time after 3,000 tasks, and p50 was half
+        // as long again as after 20,000); a long-running plane is past that.
+        int warmup = options.integer("warmup", 20_000);
         int workers = options.integer("workers", 4);
         int realWorkers = options.integer("real-workers", 1);
         int realTasks = options.integer("real-tasks", 200);
