@@ -1,7 +1,6 @@
 package dev.agentgrid.controlplane.grpc;
 
 import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import jakarta.inject.Singleton;
@@ -19,14 +18,16 @@ public class ServerTuning implements BeanCreatedEventListener<ServerBuilder<?>> 
     @Override
     public ServerBuilder<?> onCreated(BeanCreatedEvent<ServerBuilder<?>> event) {
         ServerBuilder<?> builder = event.getBean();
-        builder.maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
-        if (builder instanceof NettyServerBuilder netty) {
-            netty.keepAliveTime(30, TimeUnit.SECONDS)
-                    .keepAliveTimeout(10, TimeUnit.SECONDS)
-                    // Workers ping every 30 s even when idle; allow it instead of GOAWAY-ing them.
-                    .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                    .permitKeepAliveWithoutCalls(true);
-        }
-        return builder;
+        // Set through ServerBuilder itself: the builder micronaut-grpc makes is the unshaded Netty
+        // one (its own transport), so a check for the shaded builder's class skipped all of this,
+        // and the server kept gRPC's default of one client ping per 5 minutes: it answered the
+        // workers' 30-s pings with GOAWAY too_many_pings, dropping every worker's stream about a
+        // minute after it connected.
+        return builder.maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                // Workers ping every 30 s even when idle; allow it instead of GOAWAY-ing them.
+                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true);
     }
 }
