@@ -40,11 +40,11 @@ final class PlaneCpu {
 
     /**
      * Waits until the plane used under a tenth of a core for two seconds in a row, at most
-     * {@code max}; how many seconds it waited (0 if the pid is unknown).
+     * {@code max} (not at all if the pid is unknown), and notes how long it waited.
      */
-    double awaitQuiet(Duration max, Report report) throws InterruptedException {
+    void awaitQuiet(Duration max, Report report) throws InterruptedException {
         if (!known()) {
-            return 0;
+            return;
         }
         long start = System.nanoTime();
         int quiet = 0;
@@ -58,10 +58,8 @@ final class PlaneCpu {
             quiet = after - before < QUIET_SHARE * 1e9 ? quiet + 1 : 0;
             before = after;
         }
-        double waited = (System.nanoTime() - start) / 1e9;
         report.note(quiet >= QUIET_SECONDS ? "plane quiet after %.0f s" : "plane still busy after %.0f s; going on",
-                waited);
-        return waited;
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** Marks the start of a measured window. */
@@ -75,7 +73,7 @@ final class PlaneCpu {
         }
     }
 
-    /** Marks the end of the window: the plane's CPU since {@link #start}, all and its JIT's. */
+    /** Ends the window: what the plane, its JIT, this generator and the machine used since {@link #start}. */
     void stop() {
         if (known()) {
             double wall = System.nanoTime() - nanoAtStart;

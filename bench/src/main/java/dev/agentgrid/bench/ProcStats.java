@@ -69,8 +69,8 @@ final class ProcStats {
     }
 
     /**
-     * CPU time of the process's JIT compiler threads ({@code C1 CompilerThre…}, {@code C2
-     * CompilerThre…} in {@code /proc/<pid>/task/<tid>/comm}) in nanoseconds; threads that ended
+     * CPU time of the process's JIT compiler threads (named {@code C1 CompilerThre…} and {@code C2
+     * CompilerThre…} in {@code /proc/<pid>/task/<tid>/stat}) in nanoseconds; threads that ended
      * are not counted (HotSpot may stop idle compiler threads). -1 if the process is gone.
      */
     static long jitCpuNanos(long pid) {
