@@ -128,14 +128,13 @@ public class Dispatcher {
             if (open.isEmpty()) {
                 return; // all draining
             }
-            int[] delivered = {0};
-            store.write(c -> {
-                Map<WorkerChannel, List<Assignment>> claimed = claim(c, open, NewlyCreated.NONE);
-                c.onCommitted(() -> delivered[0] = deliver(claimed));
-                return null;
+            Map<WorkerChannel, List<Assignment>> claimed = store.write(c -> {
+                Map<WorkerChannel, List<Assignment>> chosen = claim(c, open, NewlyCreated.NONE);
+                c.onCommitted(() -> deliver(chosen));
+                return chosen;
             });
             stats.latency(PlaneStats.DISPATCH_CLAIM).recordSince(start);
-            if (delivered[0] >= MAX_CANDIDATES / OVERFETCH) {
+            if (count(claimed) >= MAX_CANDIDATES / OVERFETCH) {
                 wake(); // a full round: there may be more to place
             }
         } catch (RuntimeException e) {
@@ -181,15 +180,14 @@ public class Dispatcher {
         return placed;
     }
 
-    /** Sends committed assignments to their workers; how many. */
-    private int deliver(Map<WorkerChannel, List<Assignment>> claimed) {
-        int n = 0;
-        for (var e : claimed.entrySet()) {
-            n += e.getValue().size();
-            e.getValue().forEach(e.getKey()::assign);
-        }
-        stats.count(PlaneStats.TASKS_ASSIGNED, n);
-        return n;
+    /** Sends committed assignments to their workers. */
+    private void deliver(Map<WorkerChannel, List<Assignment>> claimed) {
+        claimed.forEach((worker, assignments) -> assignments.forEach(worker::assign));
+        stats.count(PlaneStats.TASKS_ASSIGNED, count(claimed));
+    }
+
+    private static int count(Map<WorkerChannel, List<Assignment>> claimed) {
+        return claimed.values().stream().mapToInt(List::size).sum();
     }
 
     /** A connected worker with free slots, while a round fills them. */
@@ -204,11 +202,12 @@ public class Dispatcher {
     }
 
     /**
-     * Claims matching tasks for every worker with free slots, in the current transaction: candidates are
-     * read without locks and matched to workers in memory; only the chosen tasks are then locked
-     * with {@code FOR UPDATE SKIP LOCKED} and checked again (so two dispatchers, here or in another
-     * replica, never take the same task), and then the chosen workers' slot rows are locked and
-     * their sessions checked (so a worker that reconnected elsewhere gets nothing from here).
+     * Claims matching tasks for every worker with free slots, in the current transaction:
+     * candidates are read without locks and matched to workers in memory; only the chosen tasks
+     * are then locked with {@code FOR UPDATE SKIP LOCKED} and checked again (so two dispatchers,
+     * here or in another replica, never take the same task), and then the chosen workers' slot
+     * rows are locked and their sessions checked (so a worker that reconnected elsewhere gets
+     * nothing from here).
      * Locks: tasks first, never waited for; worker slot rows after, in id order.
      */
     private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers, NewlyCreated created) {
