@@ -39,8 +39,10 @@ final class EventSubscription {
     private List<Event> page = List.of();
     private int pageIndex;
     private long pageEnd;
-    /** The log's head at the last head check, read from the log once the buffer is drained. */
+    /** The log's head at the last head check. */
     private long headSeen;
+    /** The head seen one check before the last, read from the log once the buffer is drained. */
+    private long headDue;
 
     // Guarded by buffer's monitor.
     private boolean overflowed;
@@ -85,7 +87,10 @@ final class EventSubscription {
     /**
      * Asks the subscription to compare its position with the log's head on its next drain. Events
      * committed by another control-plane replica never reach this replica's bus; this periodic
-     * check finds them (and a lost in-process delivery) within one polling interval.
+     * check finds them (and a lost in-process delivery) within two polling intervals. Not one:
+     * what this replica committed a moment before a check may not be published yet (its thread
+     * waits for a CPU, or for earlier transactions to publish), and reading it from the log then
+     * would send a task's completion before the live output published with or before it.
      */
     void checkHead() {
         checkHead = true;
@@ -131,7 +136,8 @@ final class EventSubscription {
     private void drain() {
         if (checkHead && !catchingUp && sink.isReady()) {
             checkHead = false;
-            headSeen = Math.max(headSeen, log.latestSeq());
+            headDue = Math.max(headDue, headSeen);
+            headSeen = log.latestSeq();
         }
         while (!closed && sink.isReady()) {
             synchronized (buffer) {
@@ -153,8 +159,8 @@ final class EventSubscription {
             if (e == null) {
                 // Only now: what was published before the check goes first (a task's live output
                 // before its completion, committed meanwhile but not yet published here).
-                if (headSeen > covered) {
-                    headSeen = 0;
+                if (headDue > covered) {
+                    headDue = 0;
                     catchingUp = true;
                     continue;
                 }

@@ -131,7 +131,24 @@ class EventSubscriptionTest {
         s.schedule();
         assertEquals(List.of(), sent, "nothing announced it yet");
         s.checkHead();
-        assertEquals(List.of(1L, 2L), sent);
+        assertEquals(List.of(), sent, "one check: it may still be on its way from this replica");
+        s.checkHead();
+        assertEquals(List.of(1L, 2L), sent, "still ahead at the next check: read from the log");
+    }
+
+    @Test
+    void aCompletionCommittedJustBeforeACheckWaitsForTheOutputPublishedBeforeIt() {
+        EventSubscription s = new EventSubscription(reader, EventFilter.ALL, true, 0, sink, Runnable::run);
+        s.schedule();
+        Event completion = commit(project); // committed here, its publication not yet through
+        s.checkHead();
+        assertEquals(List.of(), sent, "not read from the log at the first check that sees it");
+        s.offer(new Event(0, UUID.randomUUID(), "new_message", project, null, null, null, "{}", Instant.EPOCH));
+        s.offer(completion);
+        assertEquals(List.of(0L, 1L), sent, "the output, then the completion, as published");
+        s.checkHead();
+        s.checkHead();
+        assertEquals(List.of(0L, 1L), sent, "nothing twice");
     }
 
     @Test
@@ -144,6 +161,8 @@ class EventSubscriptionTest {
         s.checkHead();
         ready = true;
         s.schedule();
+        assertEquals(List.of(0L), sent, "the output; the completion may still be on its way");
+        s.checkHead(); // still not published at the next check
         assertEquals(List.of(0L, 1L), sent, "the output, then the completion from the log");
         s.offer(log.get(0)); // published late: already sent
         assertEquals(List.of(0L, 1L), sent);
