@@ -136,14 +136,24 @@ class EventSubscriptionTest {
         assertEquals(List.of(1L, 2L), sent, "still ahead at the next check: read from the log");
     }
 
+    /** A subscription to every event, live ones included, from the start. */
+    private EventSubscription withLiveEvents() {
+        return new EventSubscription(reader, EventFilter.ALL, true, 0, sink, Runnable::run);
+    }
+
+    /** A task's live output (not stored: seq 0). */
+    private Event liveOutput() {
+        return new Event(0, UUID.randomUUID(), "new_message", project, null, null, null, "{}", Instant.EPOCH);
+    }
+
     @Test
     void aCompletionCommittedJustBeforeACheckWaitsForTheOutputPublishedBeforeIt() {
-        EventSubscription s = new EventSubscription(reader, EventFilter.ALL, true, 0, sink, Runnable::run);
+        EventSubscription s = withLiveEvents();
         s.schedule();
         Event completion = commit(project); // committed here, its publication not yet through
         s.checkHead();
         assertEquals(List.of(), sent, "not read from the log at the first check that sees it");
-        s.offer(new Event(0, UUID.randomUUID(), "new_message", project, null, null, null, "{}", Instant.EPOCH));
+        s.offer(liveOutput());
         s.offer(completion);
         assertEquals(List.of(0L, 1L), sent, "the output, then the completion, as published");
         s.checkHead();
@@ -153,10 +163,10 @@ class EventSubscriptionTest {
 
     @Test
     void aHeadCheckSendsWhatWasPublishedBeforeItBeforeReadingTheLog() {
-        EventSubscription s = new EventSubscription(reader, EventFilter.ALL, true, 0, sink, Runnable::run);
+        EventSubscription s = withLiveEvents();
         s.schedule();
         ready = false; // the client is slow: a task's live output waits in the buffer
-        s.offer(new Event(0, UUID.randomUUID(), "new_message", project, null, null, null, "{}", Instant.EPOCH));
+        s.offer(liveOutput());
         commit(project); // its completion committed, not yet published to this subscriber
         s.checkHead();
         ready = true;
