@@ -37,8 +37,7 @@ public final class LatencyScenario implements Scenario {
         int realWarmup = options.integer("real-warmup", 20);
         Path workerJar = Path.of(options.string("worker-jar", "worker-agent/target/agentgrid-worker.jar"));
         String db = options.string("db", "unknown");
-        PlaneCpu planeCpu = PlaneCpu.of(options.string("plane-pid", ""));
-        Duration quiet = options.duration("quiet-timeout", Duration.ofSeconds(120));
+        PlaneCpu planeCpu = PlaneCpu.of(options);
         String runId = RunIds.next();
         String simulatedType = "bench-noop-" + runId;
         String realType = "bench-real-" + runId;
@@ -70,7 +69,7 @@ public final class LatencyScenario implements Scenario {
             dev.agentgrid.proto.v1.GetStatsResponse before = null;
             for (int i = 0; i < warmup + tasks; i++) {
                 if (i == warmup) {
-                    planeCpu.awaitQuiet(quiet, report); // the warm-up's compilations done first
+                    planeCpu.awaitQuiet(report); // the warm-up's compilations done first
                     planeCpu.start();
                     before = stats(plane);
                 }

@@ -15,6 +15,7 @@ final class PlaneCpu {
     private static final int QUIET_SECONDS = 2;
 
     private final long pid;
+    private final Duration quietTimeout;
     private long cpuAtStart;
     private long jitAtStart;
     private long nanoAtStart;
@@ -25,13 +26,19 @@ final class PlaneCpu {
     private double jitPct = -1;
     private double machinePct = -1;
 
-    private PlaneCpu(long pid) {
+    private PlaneCpu(long pid, Duration quietTimeout) {
         this.pid = pid;
+        this.quietTimeout = quietTimeout;
     }
 
-    /** For {@code --plane-pid} (empty: unknown, and every method does nothing). */
-    static PlaneCpu of(String planePid) {
-        return new PlaneCpu(planePid.isEmpty() ? -1 : Long.parseLong(planePid));
+    /**
+     * From {@code --plane-pid} (none: unknown, and every method does nothing) and
+     * {@code --quiet-timeout} (120 s), the options of every scenario that uses it.
+     */
+    static PlaneCpu of(Options options) {
+        String planePid = options.string("plane-pid", "");
+        return new PlaneCpu(planePid.isEmpty() ? -1 : Long.parseLong(planePid),
+                options.duration("quiet-timeout", Duration.ofSeconds(120)));
     }
 
     boolean known() {
@@ -39,17 +46,18 @@ final class PlaneCpu {
     }
 
     /**
-     * Waits until the plane used under a tenth of a core for two seconds in a row, at most
-     * {@code max} (not at all if the pid is unknown), and notes how long it waited.
+     * Waits until the plane used under a tenth of a core for two seconds in a row, at most the
+     * quiet timeout (not at all if the pid is unknown), and notes how long it waited. Real seconds
+     * on purpose: it watches another process's CPU, which no clock of this one can stand in for.
      */
-    void awaitQuiet(Duration max, Report report) throws InterruptedException {
+    void awaitQuiet(Report report) throws InterruptedException {
         if (!known()) {
             return;
         }
         long start = System.nanoTime();
         int quiet = 0;
         long before = ProcStats.cpuNanos(pid);
-        while (quiet < QUIET_SECONDS && System.nanoTime() - start < max.toNanos()) {
+        while (quiet < QUIET_SECONDS && System.nanoTime() - start < quietTimeout.toNanos()) {
             Thread.sleep(1000);
             long after = ProcStats.cpuNanos(pid);
             if (after < 0) {

@@ -53,19 +53,7 @@ final class ProcStats {
      * -1 if the process is gone or the kernel keeps no schedstats.
      */
     static long runQueueWaitNanos(long pid) {
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            long sum = 0;
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    sum += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split("\\s+")[1]);
-                } catch (IOException threadEnded) {
-                    // gone between listing and reading
-                }
-            }
-            return sum;
-        } catch (IOException | RuntimeException gone) {
-            return -1;
-        }
+        return sumOverThreads(pid, "schedstat", schedstat -> Long.parseLong(schedstat.trim().split("\\s+")[1]));
     }
 
     /**
@@ -74,14 +62,20 @@ final class ProcStats {
      * are not counted (HotSpot may stop idle compiler threads). -1 if the process is gone.
      */
     static long jitCpuNanos(long pid) {
+        return sumOverThreads(pid, "stat", stat -> isJitThread(stat) ? cpuNanosOf(stat) : 0);
+    }
+
+    /**
+     * The sum over the process's live threads of a figure read from one file of each
+     * ({@code /proc/<pid>/task/<tid>/<file>}); a thread that ends meanwhile adds nothing. -1 if
+     * the process is gone or a file does not read as expected.
+     */
+    private static long sumOverThreads(long pid, String file, java.util.function.ToLongFunction<String> figure) {
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             long sum = 0;
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    if (isJitThread(stat)) {
-                        sum += cpuNanosOf(stat);
-                    }
+                    sum += figure.applyAsLong(Files.readString(task.resolve(file)));
                 } catch (IOException threadEnded) {
                     // gone between listing and reading
                 }

@@ -46,8 +46,7 @@ public final class ThroughputScenario implements Scenario {
         String db = options.string("db", "unknown");
         int warmup = options.integer("warmup-tasks", 20_000);
         int warmupRounds = options.integer("warmup-rounds", 3);
-        Duration quiet = options.duration("quiet-timeout", Duration.ofSeconds(120));
-        planeCpu = PlaneCpu.of(options.string("plane-pid", ""));
+        planeCpu = PlaneCpu.of(options);
         planeOptions = options;
         for (int r = 0; r < warmupRounds && warmup > 0; r++) {
             // The plane's JIT compiles its hot paths during the first thousands of tasks: first,
@@ -56,7 +55,7 @@ public final class ThroughputScenario implements Scenario {
             round(warmup, workers, slots, batch, inflight, stall, db, report, "throughput_warmup");
             // What the warm-up left the JIT to compile, and the compilation of its own ListTasks
             // check, would otherwise run during the measured round (one C2 thread on two cores).
-            planeCpu.awaitQuiet(quiet, report);
+            planeCpu.awaitQuiet(report);
         }
         round(tasks, workers, slots, batch, inflight, stall, db, report, name());
     }
