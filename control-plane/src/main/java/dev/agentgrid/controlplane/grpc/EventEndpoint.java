@@ -1,6 +1,5 @@
 package dev.agentgrid.controlplane.grpc;
 
-import dev.agentgrid.controlplane.common.Json;
 import dev.agentgrid.controlplane.common.Violations;
 import dev.agentgrid.controlplane.event.Event;
 import dev.agentgrid.controlplane.event.EventFilter;
@@ -23,7 +22,11 @@ import java.util.UUID;
 /** EventService over gRPC: replay then live, with flow control from the client's reading speed. */
 @Singleton
 public class EventEndpoint extends EventServiceGrpc.EventServiceImplBase {
+    /** Enough for the live events all subscribers are sent within a moment of each other. */
+    private static final int CONVERSIONS_REMEMBERED = 512;
+
     private final EventStreams streams;
+    private final EventProtos protos = new EventProtos(CONVERSIONS_REMEMBERED);
 
     public EventEndpoint(EventStreams streams) {
         this.streams = streams;
@@ -44,7 +47,7 @@ public class EventEndpoint extends EventServiceGrpc.EventServiceImplBase {
 
             @Override
             public void send(Event event) {
-                out.onNext(SubscribeResponse.newBuilder().setEvent(toProto(event)).build());
+                out.onNext(SubscribeResponse.newBuilder().setEvent(protos.toProto(event)).build());
             }
 
             @Override
@@ -77,7 +80,7 @@ public class EventEndpoint extends EventServiceGrpc.EventServiceImplBase {
         List<Event> events = streams.list(req.getAfterSeq(), filter, size);
         ListEventsResponse.Builder b = ListEventsResponse.newBuilder()
                 .setLastSeq(events.isEmpty() ? req.getAfterSeq() : events.get(events.size() - 1).seq());
-        events.forEach(e -> b.addEvents(toProto(e)));
+        events.forEach(e -> b.addEvents(protos.toProto(e)));
         Replies.reply(out, b.build());
     }
 
@@ -92,49 +95,5 @@ public class EventEndpoint extends EventServiceGrpc.EventServiceImplBase {
             v.requireName(types.get(i), "event_types[" + i + "]");
         }
         return new EventFilter(project, task, workerId.isEmpty() ? null : workerId, Set.copyOf(types));
-    }
-
-    /**
-     * Recently converted events by id: every subscriber receives the same events, and turning the
-     * stored JSON back into a Struct is the costly part, so it is done once per event, not once
-     * per subscriber. Cleared whole when full; a miss only costs a conversion.
-     */
-    private static final java.util.concurrent.ConcurrentHashMap<java.util.UUID, dev.agentgrid.proto.v1.Event>
-            RECENT = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int RECENT_LIMIT = 16_384;
-
-    static dev.agentgrid.proto.v1.Event toProto(Event e) {
-        dev.agentgrid.proto.v1.Event cached = RECENT.get(e.id());
-        if (cached != null && cached.getSeq() == e.seq()) {
-            return cached;
-        }
-        dev.agentgrid.proto.v1.Event converted = convert(e);
-        if (RECENT.size() >= RECENT_LIMIT) {
-            RECENT.clear();
-        }
-        RECENT.put(e.id(), converted);
-        return converted;
-    }
-
-    private static dev.agentgrid.proto.v1.Event convert(Event e) {
-        dev.agentgrid.proto.v1.Event.Builder b = dev.agentgrid.proto.v1.Event.newBuilder()
-                .setSeq(e.seq())
-                .setId(e.id().toString())
-                .setEventType(e.eventType())
-                .setData(Json.parseStruct(e.payload()))
-                .setTimestamp(ProtoTime.timestamp(e.createdAt()));
-        if (e.projectId() != null) {
-            b.setProjectId(e.projectId().toString());
-        }
-        if (e.taskId() != null) {
-            b.setTaskId(e.taskId().toString());
-        }
-        if (e.workerId() != null) {
-            b.setWorkerId(e.workerId());
-        }
-        if (e.agentType() != null) {
-            b.setAgentType(e.agentType());
-        }
-        return b.build();
     }
 }
