@@ -1,5 +1,6 @@
 package dev.agentgrid.bench;
 
+import io.netty.util.AsciiString;
 import java.time.LocalDate;
 
 /**
@@ -118,6 +119,9 @@ final class EventFrames {
     private static int indexOf(CharSequence s, String needle, int from) {
         if (s instanceof String str) {
             return str.indexOf(needle, from);
+        }
+        if (s instanceof AsciiString ascii) {
+            return ascii.indexOf(needle, from);
         }
         outer:
         for (int i = from; i <= s.length() - needle.length(); i++) {

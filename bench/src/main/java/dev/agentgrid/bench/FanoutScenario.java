@@ -5,17 +5,11 @@ import dev.agentgrid.proto.v1.ProjectServiceGrpc;
 import dev.agentgrid.proto.v1.TaskServiceGrpc;
 import io.grpc.ManagedChannel;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -25,19 +19,28 @@ import java.util.concurrent.TimeoutException;
  * worker serves, so each makes exactly one {@code task_status_change} and stays pending). Measures
  * commit-to-client latency (the event's timestamp, set in the plane's write transaction, to the
  * moment a client read the frame; both clocks are this machine's), frames delivered against
- * expected, sockets the bridge closed, and the bridge's heap and RSS if its pid is given.
+ * expected, sockets the bridge closed, and the bridge's heap and RSS if its pid is given. The
+ * measured load follows a warm-up load in a project of its own (not counted) and, with the
+ * bridge's pid, a wait until the bridge is quiet: a bridge that has just started was measured at
+ * seconds where a warmed one took tens of milliseconds. The clients are {@link FanoutClients}.
  */
 public final class FanoutScenario implements Scenario {
     static final String EVENT_TYPE = "task_status_change";
     static final String UNSERVED_AGENT_TYPE = "bench-fanout-unserved";
     /** Latency samples kept at most (8 bytes each). */
     private static final long MAX_SAMPLES = 4_000_000;
-    private static final int SOCKETS_PER_HTTP_CLIENT = 250;
     private static final int CONNECTS_AT_ONCE = 50;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     /** After the load, how long deliveries may stand still before the rest counts as missing. */
     private static final Duration DRAIN_QUIET = Duration.ofSeconds(5);
     private static final Duration DRAIN_MAX = Duration.ofSeconds(60);
+    /**
+     * The warm-up's default rate keeps it within what the clients read on a small machine: its
+     * point is that the bridge's and the clients' hot paths are compiled before the measured load,
+     * as in a bridge that has been running; at the full load's 2 million frames a second the
+     * warm-up would leave a queue for minutes.
+     */
+    private static final int WARMUP_FRAMES_PER_SECOND = 100_000;
 
     @Override
     public String name() {
@@ -50,6 +53,10 @@ public final class FanoutScenario implements Scenario {
         int rate = options.integer("rate", 2000);
         Duration duration = options.duration("duration", Duration.ofSeconds(60));
         int bridgePid = options.integer("bridge-pid", 0);
+        int clientThreads = options.integer("client-threads", 2);
+        Duration warmup = options.duration("warmup", Duration.ofSeconds(20));
+        int warmupRate = options.integer("warmup-rate", Math.max(1, Math.min(rate, WARMUP_FRAMES_PER_SECOND / clients)));
+        Duration quietTimeout = options.duration("quiet-timeout", Duration.ofSeconds(120));
         String plane = options.plane();
         URI socketUri = URI.create(options.bridge().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/ws");
         if (clients < 1 || rate < 1) {
@@ -59,23 +66,29 @@ public final class FanoutScenario implements Scenario {
         long expectedPairs = (long) clients * rate * Math.max(1, duration.toSeconds());
         FanoutTally tally = new FanoutTally(EVENT_TYPE, (int) Math.min(Integer.MAX_VALUE,
                 (expectedPairs + MAX_SAMPLES - 1) / MAX_SAMPLES));
-        List<HttpClient> httpClients = new ArrayList<>();
-        List<WebSocket> sockets = new ArrayList<>();
+        FanoutClients sockets = new FanoutClients(clientThreads);
         ManagedChannel channel = Channels.plaintext(plane);
         ProcessSampler bridge = null;
         try {
             report.note("fanout: opening %d sockets to %s", clients, socketUri);
             long t0 = System.nanoTime();
-            List<FanoutSocket> listeners = connect(socketUri, clients, tally, httpClients, sockets);
+            connect(sockets, socketUri, clients, tally);
             report.note("fanout: %d sockets in the global room after %d ms", clients,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             if (bridgePid > 0) {
                 bridge = ProcessSampler.start(bridgePid, true);
             }
 
-            String projectId = ProjectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .createProject(CreateProjectRequest.newBuilder().setName("bench fanout").build())
-                    .getProject().getId();
+            if (!warmup.isZero()) {
+                // Frames of the warm-up's project are not counted: the tally counts the measured one.
+                report.note("fanout: warm-up, %d events/s for %s", warmupRate, warmup);
+                new PacedTaskLoad(TaskServiceGrpc.newFutureStub(channel), createProject(channel, "bench fanout warm-up"),
+                        UNSERVED_AGENT_TYPE).run(warmupRate, warmup);
+                if (bridgePid > 0) {
+                    QuietWait.await(bridgePid, "bridge", quietTimeout, report);
+                }
+            }
+            String projectId = createProject(channel, "bench fanout");
             tally.countProject(projectId);
             report.note("fanout: %d events/s for %s (project %s, latency sampled 1 in %d)", rate, duration, projectId,
                     tally.sampleEvery);
@@ -130,41 +143,29 @@ public final class FanoutScenario implements Scenario {
             if (bridge != null) {
                 bridge.close();
             }
-            closeAll(sockets);
-            httpClients.forEach(c -> c.executor().ifPresent(e -> ((ExecutorService) e).shutdownNow()));
+            sockets.close();
             Channels.close(channel);
         }
     }
 
+    private static String createProject(ManagedChannel channel, String name) {
+        return ProjectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .createProject(CreateProjectRequest.newBuilder().setName(name).build()).getProject().getId();
+    }
+
     /** Opens the sockets, a few at a time, and waits for each one's {@code connected} frame. */
-    private static List<FanoutSocket> connect(URI uri, int clients, FanoutTally tally, List<HttpClient> httpClients,
-            List<WebSocket> sockets) throws InterruptedException, ExecutionException {
-        List<FanoutSocket> listeners = new ArrayList<>(clients);
+    private static void connect(FanoutClients sockets, URI uri, int clients, FanoutTally tally)
+            throws InterruptedException {
         List<CompletableFuture<Void>> wave = new ArrayList<>();
         long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
         for (int i = 0; i < clients; i++) {
-            if (i % SOCKETS_PER_HTTP_CLIENT == 0) {
-                httpClients.add(HttpClient.newBuilder()
-                        .executor(Executors.newFixedThreadPool(2, daemon("ws-" + i)))
-                        .connectTimeout(Duration.ofSeconds(10)).build());
-            }
-            FanoutSocket listener = new FanoutSocket(i, tally);
-            listeners.add(listener);
-            CompletableFuture<Void> ready = httpClients.get(httpClients.size() - 1).newWebSocketBuilder()
-                    .buildAsync(uri, listener)
-                    .thenCompose(ws -> {
-                        synchronized (sockets) {
-                            sockets.add(ws);
-                        }
-                        return listener.connected;
-                    });
-            wave.add(ready);
+            wave.add(sockets.open(uri, new FanoutSocket(i, tally)));
             if (wave.size() == CONNECTS_AT_ONCE || i == clients - 1) {
                 for (CompletableFuture<Void> f : wave) {
                     try {
                         f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     } catch (ExecutionException | TimeoutException e) {
-                        throw new IllegalStateException("socket " + listeners.size() + " of " + clients
+                        throw new IllegalStateException("socket " + (i + 1) + " of " + clients
                                 + " did not connect (is AGENTGRID_BRIDGE_MAX_CONNECTIONS_PER_ADDRESS >= " + clients
                                 + " on the bridge?): " + (e.getCause() != null ? e.getCause() : e), e);
                     }
@@ -172,16 +173,6 @@ public final class FanoutScenario implements Scenario {
                 wave.clear();
             }
         }
-        return listeners;
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Waits until every expected frame arrived, or deliveries stood still for a while. */
@@ -201,17 +192,6 @@ public final class FanoutScenario implements Scenario {
                 return;
             }
             Thread.sleep(50);
-        }
-    }
-
-    private static void closeAll(List<WebSocket> sockets) {
-        synchronized (sockets) {
-            for (WebSocket ws : sockets) {
-                if (!ws.isOutputClosed()) {
-                    ws.sendClose(WebSocket.NORMAL_CLOSURE, "bench done");
-                }
-                ws.abort();
-            }
         }
     }
 }

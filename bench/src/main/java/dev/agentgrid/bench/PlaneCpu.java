@@ -10,10 +10,6 @@ import java.time.Duration;
  * the machine with it.
  */
 final class PlaneCpu {
-    /** A second in which the plane used less than this share of a core counts as quiet. */
-    private static final double QUIET_SHARE = 0.10;
-    private static final int QUIET_SECONDS = 2;
-
     private final long pid;
     private final Duration quietTimeout;
     private long cpuAtStart;
@@ -46,28 +42,13 @@ final class PlaneCpu {
     }
 
     /**
-     * Waits until the plane used under a tenth of a core for two seconds in a row, at most the
-     * quiet timeout (not at all if the pid is unknown), and notes how long it waited. Real seconds
-     * on purpose: it watches another process's CPU, which no clock of this one can stand in for.
+     * Waits until the plane is quiet ({@link QuietWait}), at most the quiet timeout; not at all if
+     * the pid is unknown.
      */
     void awaitQuiet(Report report) throws InterruptedException {
-        if (!known()) {
-            return;
+        if (known()) {
+            QuietWait.await(pid, "plane", quietTimeout, report);
         }
-        long start = System.nanoTime();
-        int quiet = 0;
-        long before = ProcStats.cpuNanos(pid);
-        while (quiet < QUIET_SECONDS && System.nanoTime() - start < quietTimeout.toNanos()) {
-            Thread.sleep(1000);
-            long after = ProcStats.cpuNanos(pid);
-            if (after < 0) {
-                throw new IllegalStateException("the plane (pid " + pid + ") is gone");
-            }
-            quiet = after - before < QUIET_SHARE * 1e9 ? quiet + 1 : 0;
-            before = after;
-        }
-        report.note(quiet >= QUIET_SECONDS ? "plane quiet after %.0f s" : "plane still busy after %.0f s; going on",
-                (System.nanoTime() - start) / 1e9);
     }
 
     /** Marks the start of a measured window. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +32,18 @@ class EventFramesTest {
         assertFalse(EventFrames.isProject(connected, "p-1"));
         assertEquals(-1, EventFrames.seq(connected));
         assertEquals(-1, new EventFrames().timestampEpochNanos(connected));
+    }
+
+    @Test
+    void readsTheFieldsFromTheFramesUtf8BytesToo() {
+        // As the fan-out clients scan frames: bytes seen as ASCII characters. A multi-byte
+        // character before the fields moves them by bytes, not characters, and matches nothing.
+        String frame = FRAME.replace("\"status\":\"pending\"", "\"status\":\"pending\",\"name\":\"caf\u00e9 \u2713\"");
+        AsciiString bytes = new AsciiString(frame.getBytes(StandardCharsets.UTF_8), false);
+        assertTrue(EventFrames.isType(bytes, "task_status_change"));
+        assertTrue(EventFrames.isProject(bytes, "p-1"));
+        assertFalse(EventFrames.isProject(bytes, "nested"));
+        assertEquals(42, EventFrames.seq(bytes));
+        assertEquals(new EventFrames().timestampEpochNanos(FRAME), new EventFrames().timestampEpochNanos(bytes));
     }
 }
