@@ -92,7 +92,9 @@ final class FanoutClients implements AutoCloseable {
                 }
             }
         }
-        closes.forEach(f -> f.awaitUninterruptibly(2, TimeUnit.SECONDS));
+        // One deadline for all: a thousand sockets must not wait two seconds each.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        closes.forEach(f -> f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
         synchronized (this) {
             channels.forEach(Channel::close);
         }

@@ -1,0 +1,37 @@
+package dev.agentgrid.bench;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class FanoutClientsTest {
+    @Test
+    void onlyPlainWebSocketAddressesAreAccepted() {
+        try (FanoutClients clients = new FanoutClients(1)) {
+            FanoutTally tally = new FanoutTally("task_status_change", 1);
+            assertThrows(IllegalArgumentException.class,
+                    () -> clients.open(URI.create("wss://127.0.0.1:8443/ws"), new FanoutSocket(0, tally)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> clients.open(URI.create("http://127.0.0.1:8080/ws"), new FanoutSocket(1, tally)));
+        }
+    }
+
+    @Test
+    void aSocketThatCannotConnectFailsItsConnectedFuture() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort(); // nothing listens once it is closed
+        }
+        try (FanoutClients clients = new FanoutClients(1)) {
+            FanoutSocket socket = new FanoutSocket(0, new FanoutTally("task_status_change", 1));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> clients
+                    .open(URI.create("ws://127.0.0.1:" + closedPort + "/ws"), socket).get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof java.net.ConnectException, e.toString());
+        }
+    }
+}
