@@ -55,12 +55,13 @@ public final class FanoutScenario implements Scenario {
         int bridgePid = options.integer("bridge-pid", 0);
         int clientThreads = options.integer("client-threads", 2);
         Duration warmup = options.duration("warmup", Duration.ofSeconds(20));
-        int warmupRate = options.integer("warmup-rate", Math.max(1, Math.min(rate, WARMUP_FRAMES_PER_SECOND / clients)));
+        int warmupRate = options.integer("warmup-rate",
+                Math.max(1, Math.min(rate, WARMUP_FRAMES_PER_SECOND / Math.max(1, clients))));
         Duration quietTimeout = options.duration("quiet-timeout", Duration.ofSeconds(120));
         String plane = options.plane();
         URI socketUri = URI.create(options.bridge().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/ws");
-        if (clients < 1 || rate < 1) {
-            throw new IllegalArgumentException("--clients and --rate must be >= 1");
+        if (clients < 1 || rate < 1 || warmupRate < 1 || clientThreads < 1) {
+            throw new IllegalArgumentException("--clients, --rate, --warmup-rate and --client-threads must be >= 1");
         }
 
         long expectedPairs = (long) clients * rate * Math.max(1, duration.toSeconds());
@@ -82,8 +83,9 @@ public final class FanoutScenario implements Scenario {
             if (!warmup.isZero()) {
                 // Frames of the warm-up's project are not counted: the tally counts the measured one.
                 report.note("fanout: warm-up, %d events/s for %s", warmupRate, warmup);
-                new PacedTaskLoad(TaskServiceGrpc.newFutureStub(channel), createProject(channel, "bench fanout warm-up"),
-                        UNSERVED_AGENT_TYPE).run(warmupRate, warmup);
+                String warmupProject = createProject(channel, "bench fanout warm-up");
+                new PacedTaskLoad(TaskServiceGrpc.newFutureStub(channel), warmupProject, UNSERVED_AGENT_TYPE)
+                        .run(warmupRate, warmup);
                 if (bridgePid > 0) {
                     QuietWait.await(bridgePid, "bridge", quietTimeout, report);
                 }
