@@ -34,8 +34,7 @@ final class FanoutClients implements AutoCloseable {
     private static final int MAX_FRAME_BYTES = 1 << 20;
 
     private final EventLoopGroup group;
-    private final List<Channel> channels = new ArrayList<>();
-    private final List<FanoutSocket> sockets = new ArrayList<>();
+    private final List<Opened> opened = new ArrayList<>();
 
     FanoutClients(int threads) {
         group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
@@ -62,8 +61,7 @@ final class FanoutClients implements AutoCloseable {
                 })
                 .connect(uri.getHost(), port(uri));
         synchronized (this) {
-            channels.add(connect.channel());
-            sockets.add(socket);
+            opened.add(new Opened(connect.channel(), socket));
         }
         connect.addListener(f -> {
             if (!f.isSuccess()) {
@@ -71,6 +69,10 @@ final class FanoutClients implements AutoCloseable {
             }
         });
         return socket.connected;
+    }
+
+    /** A socket and the connection it reads. */
+    private record Opened(Channel channel, FanoutSocket socket) {
     }
 
     private static int port(URI uri) {
@@ -85,10 +87,10 @@ final class FanoutClients implements AutoCloseable {
     public void close() {
         List<ChannelFuture> closes = new ArrayList<>();
         synchronized (this) {
-            sockets.forEach(FanoutSocket::closing);
-            for (Channel ch : channels) {
-                if (ch.isActive()) {
-                    closes.add(ch.writeAndFlush(new CloseWebSocketFrame(1000, "bench done")));
+            for (Opened o : opened) {
+                o.socket.closing();
+                if (o.channel.isActive()) {
+                    closes.add(o.channel.writeAndFlush(new CloseWebSocketFrame(1000, "bench done")));
                 }
             }
         }
@@ -96,7 +98,7 @@ final class FanoutClients implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         closes.forEach(f -> f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
         synchronized (this) {
-            channels.forEach(Channel::close);
+            opened.forEach(o -> o.channel.close());
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
