@@ -3,8 +3,7 @@ package dev.agentgrid.bridge.ws;
 import dev.agentgrid.bridge.events.HubEvent;
 import dev.agentgrid.bridge.events.Subscriber;
 import io.micronaut.websocket.WebSocketSession;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.channel.Channel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +22,7 @@ final class ClientSession implements Subscriber {
     static final int MAX_ROOMS = 32;
 
     private final WebSocketSession ws;
+    private final Channel channel;
     private final String address;
     private final Room firstRoom;
     private final Set<Room> rooms = ConcurrentHashMap.newKeySet();
@@ -32,17 +32,17 @@ final class ClientSession implements Subscriber {
     private volatile Instant lastInbound;
     private volatile Instant lastPing;
 
-    ClientSession(WebSocketSession ws, String address, Room firstRoom, int maxQueuedFrames, int maxFrameBytes,
-            Instant now, Closer closer) {
+    ClientSession(WebSocketSession ws, Channel channel, String address, Room firstRoom, int maxQueuedFrames,
+            int maxFrameBytes, Instant now, Closer closer) {
         this.ws = ws;
+        this.channel = channel;
         this.address = address;
         this.firstRoom = firstRoom;
         this.rooms.add(firstRoom);
         this.assembler = new MessageAssembler(maxFrameBytes);
         this.lastInbound = now;
         this.lastPing = now;
-        this.outbox = new Outbox(maxQueuedFrames,
-                frame -> ws.sendAsync(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame))),
+        this.outbox = new Outbox(maxQueuedFrames, new ChannelFrameWriter(channel),
                 () -> closer.close(this, CloseCodes.SLOW_CONSUMER,
                         "slow consumer: more than " + maxQueuedFrames + " frames waiting"),
                 error -> closer.gone(this));
@@ -167,6 +167,11 @@ final class ClientSession implements Subscriber {
 
     WebSocketSession socket() {
         return ws;
+    }
+
+    /** The socket's connection, for batched writes and for dropping it. */
+    Channel channel() {
+        return channel;
     }
 
     String address() {

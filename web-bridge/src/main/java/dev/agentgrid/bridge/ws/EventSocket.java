@@ -11,6 +11,7 @@ import dev.agentgrid.bridge.rest.GrpcProblems;
 import dev.agentgrid.bridge.time.Scheduler;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.websocket.CloseReason;
 import io.micronaut.websocket.WebSocketPongMessage;
@@ -19,6 +20,7 @@ import io.micronaut.websocket.annotation.OnClose;
 import io.micronaut.websocket.annotation.OnMessage;
 import io.micronaut.websocket.annotation.OnOpen;
 import io.micronaut.websocket.annotation.ServerWebSocket;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
 import org.slf4j.Logger;
@@ -67,6 +69,7 @@ public class EventSocket {
             ws.close(new CloseReason(CloseCodes.POLICY_VIOLATION, "invalid parameters"));
             return;
         }
+        Channel connection = connectionOf(request);
         String address = addresses.of(request);
         // The filter's check and this count race for simultaneous upgrades; this one decides.
         if (!limits.tryOpen(address)) {
@@ -74,7 +77,7 @@ public class EventSocket {
                     "too many connections from this address (at most " + limits.maxConnections() + ")"));
             return;
         }
-        ClientSession s = sessions.open(ws, address, parsed.request().room());
+        ClientSession s = sessions.open(ws, connection, address, parsed.request().room());
         Long after = parsed.request().after();
         if (after == null) {
             hub.attachLive(s, seq -> s.replay(List.of(connected(s, seq, null))));
@@ -137,6 +140,17 @@ public class EventSocket {
     @OnClose
     public void onClose(WebSocketSession ws, @Nullable CloseReason reason) {
         sessions.closed(ws);
+    }
+
+    /**
+     * The socket's connection: the upgrade request's own (a WebSocket keeps the HTTP/1.1
+     * connection it was upgraded on), which Micronaut's session does not expose.
+     */
+    private static Channel connectionOf(HttpRequest<?> request) {
+        if (request instanceof NettyHttpRequest<?> netty) {
+            return netty.getChannelHandlerContext().channel();
+        }
+        throw new IllegalStateException("not a Netty upgrade request: " + request.getClass().getName());
     }
 
     private HubEvent connected(ClientSession s, long lastSeq, @Nullable Long resumeAfter) {

@@ -16,12 +16,12 @@ import java.util.function.Consumer;
  * bound of its own. Thread-safe; writes may start on any thread and continue on the writer's.
  */
 final class Outbox {
-    /** Frames handed to the socket before waiting for their writes to complete. */
+    /** Most frames handed to the socket at once, before waiting for their writes to complete. */
     static final int PIPELINE = 64;
-    /** Writes one frame; the future completes when it has been handed to the socket. */
+    /** Writes a batch of frames in order; the future completes when all have reached the socket. */
     @FunctionalInterface
     interface Writer {
-        CompletableFuture<?> write(byte[] frame);
+        CompletableFuture<?> write(List<byte[]> frames);
     }
 
     private final int capacity;
@@ -129,17 +129,17 @@ final class Outbox {
     }
 
     /**
-     * Writes until the queues are empty or writes are still in flight (the last one's completion
-     * resumes). Up to {@link #PIPELINE} frames are handed to the socket at once instead of one per
-     * round trip through the network thread: with a thousand sockets each receiving thousands of
-     * frames a second, waiting for every single write made frames queue up here for seconds.
+     * Writes until the queues are empty or a batch is still in flight (its completion resumes).
+     * Up to {@link #PIPELINE} frames go to the socket as one batch instead of one per round trip
+     * through the network thread: with a thousand sockets each receiving thousands of frames a
+     * second, waiting for every single write made frames queue up here for seconds.
      */
     private void drain() {
-        List<byte[]> next = new ArrayList<>(PIPELINE);
         while (true) {
+            List<byte[]> batch = new ArrayList<>(PIPELINE);
             List<CompletableFuture<Void>> ready = new ArrayList<>(0);
             synchronized (this) {
-                while (!closed && next.size() < PIPELINE) {
+                while (!closed && batch.size() < PIPELINE) {
                     byte[] f = replay.poll();
                     if (f == null) {
                         f = live.poll();
@@ -147,7 +147,7 @@ final class Outbox {
                     if (f == null) {
                         break;
                     }
-                    next.add(f);
+                    batch.add(f);
                 }
                 for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
                     Waiter w = it.next();
@@ -156,29 +156,22 @@ final class Outbox {
                         it.remove();
                     }
                 }
-                if (next.isEmpty()) {
+                if (batch.isEmpty()) {
                     writing = false;
                 }
             }
             ready.forEach(f -> f.complete(null));
-            if (next.isEmpty()) {
+            if (batch.isEmpty()) {
                 return;
             }
-            CompletableFuture<?> last = null;
-            List<CompletableFuture<?>> inFlight = new ArrayList<>(next.size());
-            for (byte[] frame : next) {
-                try {
-                    last = writer.write(frame);
-                } catch (RuntimeException e) {
-                    last = CompletableFuture.failedFuture(e);
-                }
-                inFlight.add(last);
+            CompletableFuture<?> written;
+            try {
+                written = writer.write(batch);
+            } catch (RuntimeException e) {
+                written = CompletableFuture.failedFuture(e);
             }
-            next.clear();
-            // Writes on one socket complete in order; any failure ends the socket.
-            CompletableFuture<Void> all = CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
-            if (!all.isDone()) {
-                all.whenComplete((r, err) -> {
+            if (!written.isDone()) {
+                written.whenComplete((r, err) -> {
                     if (err != null) {
                         failed(err);
                     } else {
@@ -187,8 +180,8 @@ final class Outbox {
                 });
                 return;
             }
-            if (all.isCompletedExceptionally()) {
-                all.whenComplete((r, err) -> failed(err));
+            if (written.isCompletedExceptionally()) {
+                written.whenComplete((r, err) -> failed(err));
                 return;
             }
         }

@@ -3,10 +3,7 @@ package dev.agentgrid.bridge.ws;
 import dev.agentgrid.bridge.config.BridgeConfig;
 import dev.agentgrid.bridge.events.EventHub;
 import dev.agentgrid.bridge.time.Scheduler;
-import io.micronaut.context.BeanProvider;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.netty.websocket.NettyWebSocketSession;
-import io.micronaut.http.netty.websocket.WebSocketSessionRepository;
 import io.micronaut.websocket.WebSocketSession;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -36,7 +33,6 @@ public class SocketSessions implements ClientSession.Closer {
     private final Scheduler scheduler;
     private final EventHub hub;
     private final AddressLimits limits;
-    private final BeanProvider<WebSocketSessionRepository> channels;
     private final Keepalive keepalive;
     private final Map<WebSocketSession, ClientSession> open = new ConcurrentHashMap<>();
     private final AtomicLong opened = new AtomicLong();
@@ -46,21 +42,19 @@ public class SocketSessions implements ClientSession.Closer {
     private volatile boolean stopped;
 
     @Inject
-    public SocketSessions(BridgeConfig config, Scheduler scheduler, EventHub hub, AddressLimits limits,
-            BeanProvider<WebSocketSessionRepository> channels) {
+    public SocketSessions(BridgeConfig config, Scheduler scheduler, EventHub hub, AddressLimits limits) {
         this.config = config;
         this.scheduler = scheduler;
         this.hub = hub;
         this.limits = limits;
-        this.channels = channels;
         this.keepalive = new Keepalive(config.pingInterval(), config.idleTimeout());
         scheduler.schedule(keepalive.tick(), this::tick);
     }
 
-    /** Registers a socket whose address was counted by {@link AddressLimits#tryOpen}. */
-    ClientSession open(WebSocketSession ws, String address, Room room) {
-        ClientSession s = new ClientSession(ws, address, room, config.maxQueuedFrames(), config.maxFrameBytes(),
-                scheduler.now(), this);
+    /** Registers a socket, on its connection, whose address was counted by {@link AddressLimits#tryOpen}. */
+    ClientSession open(WebSocketSession ws, Channel channel, String address, Room room) {
+        ClientSession s = new ClientSession(ws, channel, address, room, config.maxQueuedFrames(),
+                config.maxFrameBytes(), scheduler.now(), this);
         open.put(ws, s);
         opened.incrementAndGet();
         return s;
@@ -102,16 +96,16 @@ public class SocketSessions implements ClientSession.Closer {
         try {
             ws.sendAsync(new CloseWebSocketFrame(code, reason)).whenComplete((r, err) -> {
                 if (err != null) {
-                    dropConnection(ws);
+                    dropConnection(s);
                 }
             });
         } catch (RuntimeException alreadyClosed) {
             return;
         }
         try {
-            scheduler.schedule(config.closeGrace(), () -> dropConnection(ws));
+            scheduler.schedule(config.closeGrace(), () -> dropConnection(s));
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            dropConnection(ws);
+            dropConnection(s);
         }
     }
 
@@ -119,7 +113,7 @@ public class SocketSessions implements ClientSession.Closer {
     public void gone(ClientSession s) {
         if (s.beginClose()) {
             hub.detach(s);
-            dropConnection(s.socket());
+            dropConnection(s);
         }
     }
 
@@ -180,28 +174,11 @@ public class SocketSessions implements ClientSession.Closer {
         }
     }
 
-    private void dropConnection(WebSocketSession ws) {
-        if (!ws.isOpen()) {
-            return;
-        }
-        Channel channel = channelOf(ws);
-        if (channel != null) {
+    private static void dropConnection(ClientSession s) {
+        Channel channel = s.channel();
+        if (channel.isOpen()) {
             channel.close();
         }
-    }
-
-    @Nullable
-    private Channel channelOf(WebSocketSession ws) {
-        if (!channels.isPresent()) {
-            return null;
-        }
-        List<Channel> all = List.copyOf(channels.get().getChannelGroup());
-        for (Channel c : all) {
-            if (c.attr(NettyWebSocketSession.WEB_SOCKET_SESSION_KEY).get() == ws) {
-                return c;
-            }
-        }
-        return null;
     }
 
     /** Tells every client the bridge is going away; they reconnect (elsewhere) and resume. */

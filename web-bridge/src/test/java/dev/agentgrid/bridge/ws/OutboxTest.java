@@ -11,14 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The outbox against a socket the test completes writes on by hand. */
+/** The outbox against a socket the test completes batches of writes on by hand. */
 class OutboxTest {
     private final List<String> written = new ArrayList<>();
+    private final List<Integer> batchSizes = new ArrayList<>();
     private final List<CompletableFuture<Void>> inFlight = new ArrayList<>();
     private final AtomicInteger overflows = new AtomicInteger();
     private final List<Throwable> errors = new ArrayList<>();
-    private final Outbox outbox = new Outbox(3, frame -> {
-        written.add(new String(frame, StandardCharsets.UTF_8));
+    private final Outbox outbox = new Outbox(3, frames -> {
+        frames.forEach(frame -> written.add(new String(frame, StandardCharsets.UTF_8)));
+        batchSizes.add(frames.size());
         CompletableFuture<Void> f = new CompletableFuture<>();
         inFlight.add(f);
         return f;
@@ -28,26 +30,46 @@ class OutboxTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Completes the batch written last. */
     private void completeNext() {
-        inFlight.get(written.size() - 1).complete(null);
+        inFlight.get(inFlight.size() - 1).complete(null);
     }
 
     @Test
-    void framesQueuedWhileWritesAreInFlightGoOutTogetherInOrderOnceTheyComplete() {
+    void framesQueuedWhileABatchIsInFlightGoOutAsOneBatchInOrderOnceItCompletes() {
         outbox.offer(f("a"));
         outbox.offer(f("b"));
         outbox.offer(f("c"));
         assertEquals(List.of("a"), written, "b and c wait while a is in flight");
         completeNext();
         assertEquals(List.of("a", "b", "c"), written, "both waiting frames are handed over at once");
-        inFlight.get(1).complete(null);
-        assertEquals(List.of("a", "b", "c"), written);
+        assertEquals(List.of(1, 2), batchSizes);
         outbox.offer(f("d"));
-        assertEquals(List.of("a", "b", "c"), written, "d waits until every write in flight completed");
-        inFlight.get(2).complete(null);
+        assertEquals(List.of("a", "b", "c"), written, "d waits until the batch in flight completed");
+        completeNext();
         assertEquals(List.of("a", "b", "c", "d"), written);
         completeNext();
         assertEquals(0, outbox.pending());
+        assertEquals(List.of(1, 2, 1), batchSizes);
+    }
+
+    @Test
+    void aBatchHoldsAtMostPipelineFrames() {
+        List<Integer> sizes = new ArrayList<>();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        Outbox big = new Outbox(1_000, frames -> {
+            sizes.add(frames.size());
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }, () -> { }, e -> { });
+        for (int i = 0; i < 1 + Outbox.PIPELINE + 10; i++) {
+            big.offer(f("x" + i));
+        }
+        pending.get(0).complete(null);
+        pending.get(1).complete(null);
+        assertEquals(List.of(1, Outbox.PIPELINE, 10), sizes);
+        assertEquals(0, big.pending());
     }
 
     @Test
@@ -68,18 +90,24 @@ class OutboxTest {
     @Test
     void replayedFramesGoFirstAreNotBoundedAndPaceTheirProducer() {
         outbox.offer(f("live-0"));
-        outbox.replay(List.of(f("r1"), f("r2"), f("r3"), f("r4"), f("r5")));
+        List<byte[]> history = new ArrayList<>();
+        List<String> expected = new ArrayList<>(List.of("live-0"));
+        for (int i = 0; i < 2 * Outbox.PIPELINE + 5; i++) {
+            history.add(f("r" + i));
+            expected.add("r" + i);
+        }
+        outbox.replay(history);
         outbox.offer(f("live-1"));
-        CompletableFuture<Void> below = outbox.replayBelow(3);
+        expected.add("live-1");
+        CompletableFuture<Void> below = outbox.replayBelow(Outbox.PIPELINE);
         assertFalse(below.isDone());
         completeNext();
+        assertFalse(below.isDone(), "one batch out, PIPELINE + 5 replayed frames still wait");
         completeNext();
+        assertTrue(below.isDone(), "two batches out, 5 replayed frames left");
         completeNext();
-        assertTrue(below.isDone(), "two replayed frames left");
-        completeNext();
-        completeNext();
-        completeNext();
-        assertEquals(List.of("live-0", "r1", "r2", "r3", "r4", "r5", "live-1"), written);
+        assertEquals(expected, written, "history first, then the live frame that came meanwhile");
+        assertEquals(List.of(1, Outbox.PIPELINE, Outbox.PIPELINE, 6), batchSizes);
         assertEquals(0, overflows.get());
     }
 
@@ -94,8 +122,8 @@ class OutboxTest {
     @Test
     void writesThatCompleteAtOnceDoNotRecurse() {
         List<String> out = new ArrayList<>();
-        Outbox immediate = new Outbox(100_000, frame -> {
-            out.add("x");
+        Outbox immediate = new Outbox(100_000, frames -> {
+            frames.forEach(frame -> out.add("x"));
             return CompletableFuture.completedFuture(null);
         }, () -> { }, e -> { });
         List<byte[]> many = new ArrayList<>();
