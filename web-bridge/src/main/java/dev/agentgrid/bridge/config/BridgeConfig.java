@@ -21,8 +21,9 @@ import java.util.Locale;
  *        jitter; env {@code AGENTGRID_BRIDGE_RECONNECT_INITIAL}
  * @param reconnectMax longest delay between reconnect attempts; env {@code AGENTGRID_BRIDGE_RECONNECT_MAX}
  * @param pingInterval how often the server pings each socket; env {@code AGENTGRID_BRIDGE_PING_INTERVAL}
- * @param idleTimeout a socket that sends nothing (no pong, no frame) this long is closed; env
- *        {@code AGENTGRID_BRIDGE_IDLE_TIMEOUT}
+ * @param idleTimeout a socket that sends nothing (no pong, no frame) this long is closed, unless
+ *        frames wait for it and it is still taking them (then {@code maxQueuedFrames} bounds it);
+ *        env {@code AGENTGRID_BRIDGE_IDLE_TIMEOUT}
  * @param maxQueuedFrames frames waiting for one slow socket before it is closed; env
  *        {@code AGENTGRID_BRIDGE_MAX_QUEUED_FRAMES}
  * @param maxConnectionsPerAddress concurrent sockets per client address; env

@@ -139,6 +139,11 @@ final class ClientSession implements Subscriber {
         outbox.offer(frame.json());
     }
 
+    /** Whether the client is behind but still taking frames (see {@link Outbox#behindButTaking}). */
+    boolean behindButTaking() {
+        return outbox.behindButTaking();
+    }
+
     /** The client sent something (a frame or a pong). */
     void touched(Instant now) {
         lastInbound = now;

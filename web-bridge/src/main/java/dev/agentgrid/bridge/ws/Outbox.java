@@ -35,6 +35,8 @@ final class Outbox {
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean writing;
     private boolean closed;
+    private long written; // frames whose batch completed
+    private long writtenAtLastLook;
 
     Outbox(int capacity, Writer writer, Runnable onOverflow, Consumer<Throwable> onWriteError) {
         this.capacity = capacity;
@@ -170,11 +172,13 @@ final class Outbox {
             } catch (RuntimeException e) {
                 written = CompletableFuture.failedFuture(e);
             }
+            int size = batch.size();
             if (!written.isDone()) {
                 written.whenComplete((r, err) -> {
                     if (err != null) {
                         failed(err);
                     } else {
+                        completed(size);
                         drain();
                     }
                 });
@@ -184,7 +188,24 @@ final class Outbox {
                 written.whenComplete((r, err) -> failed(err));
                 return;
             }
+            completed(size);
         }
+    }
+
+    private synchronized void completed(int frames) {
+        written += frames;
+    }
+
+    /**
+     * Whether frames wait here and the socket took some since the last call: a client that is
+     * behind but reading. Its answers to pings then queue behind everything the socket already
+     * holds (seconds to minutes under overload), so its silence says nothing about whether it is
+     * alive; a dead or stuck client takes nothing, and one that is not behind has nothing waiting.
+     */
+    synchronized boolean behindButTaking() {
+        boolean taking = written != writtenAtLastLook;
+        writtenAtLastLook = written;
+        return taking && !closed && (replay.size() + live.size()) > 0;
     }
 
     private void failed(Throwable error) {

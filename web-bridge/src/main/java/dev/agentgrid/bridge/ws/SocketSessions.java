@@ -146,6 +146,11 @@ public class SocketSessions implements ClientSession.Closer {
                 if (!s.isOpen()) {
                     continue;
                 }
+                if (s.behindButTaking()) {
+                    // Its pong waits behind the frames it is still reading; a client that falls
+                    // too far behind is closed by the queue bound (slow consumer) instead.
+                    s.touched(now);
+                }
                 switch (keepalive.decide(now, s.lastInbound(), s.lastPing())) {
                     case CLOSE_IDLE:
                         close(s, CloseCodes.IDLE_TIMEOUT, "idle timeout: nothing received for "

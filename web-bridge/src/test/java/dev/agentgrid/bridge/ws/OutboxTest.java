@@ -112,6 +112,22 @@ class OutboxTest {
     }
 
     @Test
+    void aClientIsBehindButTakingOnlyWhileFramesWaitAndItsBatchesComplete() {
+        assertFalse(outbox.behindButTaking(), "nothing sent, nothing waiting");
+        outbox.offer(f("a"));
+        outbox.offer(f("b"));
+        assertFalse(outbox.behindButTaking(), "b waits, but the client has taken nothing yet");
+        completeNext();
+        outbox.offer(f("c"));
+        assertTrue(outbox.behindButTaking(), "it took a, and c waits behind b");
+        assertFalse(outbox.behindButTaking(), "nothing taken since the last look: stuck or dead");
+        completeNext();
+        assertFalse(outbox.behindButTaking(), "it took b and c and is no longer behind");
+        completeNext();
+        assertFalse(outbox.behindButTaking());
+    }
+
+    @Test
     void aFailedWriteClosesTheOutbox() {
         outbox.offer(f("a"));
         inFlight.get(0).completeExceptionally(new IllegalStateException("socket gone"));
