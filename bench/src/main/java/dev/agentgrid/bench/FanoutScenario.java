@@ -5,6 +5,7 @@ import dev.agentgrid.proto.v1.ProjectServiceGrpc;
 import dev.agentgrid.proto.v1.TaskServiceGrpc;
 import io.grpc.ManagedChannel;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +71,7 @@ public final class FanoutScenario implements Scenario {
         FanoutClients sockets = new FanoutClients(clientThreads);
         ManagedChannel channel = Channels.plaintext(plane);
         ProcessSampler bridge = null;
+        HttpClient http = HttpClient.newHttpClient();
         try {
             report.note("fanout: opening %d sockets to %s", clients, socketUri);
             long t0 = System.nanoTime();
@@ -90,6 +92,7 @@ public final class FanoutScenario implements Scenario {
                     QuietWait.await(bridgePid, "bridge", quietTimeout, report);
                 }
             }
+            BridgeCloses closesBefore = closes(http, options.bridge(), report);
             String projectId = createProject(channel, "bench fanout");
             tally.countProject(projectId);
             report.note("fanout: %d events/s for %s (project %s, latency sampled 1 in %d)", rate, duration, projectId,
@@ -109,6 +112,7 @@ public final class FanoutScenario implements Scenario {
             double wall = System.nanoTime() - wallBefore;
             double clientCpuPct = 100.0 * (ProcStats.cpuNanos(self) - clientCpuBefore) / wall;
             double bridgeCpuPct = bridgePid > 0 ? 100.0 * (ProcStats.cpuNanos(bridgePid) - bridgeCpuBefore) / wall : -1;
+            BridgeCloses closesAfter = closes(http, options.bridge(), report);
             long closed = tally.closedCount();
             long delivered = tally.deliveries() - tally.duplicates();
             if (closed > 0) {
@@ -127,8 +131,13 @@ public final class FanoutScenario implements Scenario {
                     .put("expected", expected)
                     .put("missing", Math.max(0, expected - delivered))
                     .put("duplicates", tally.duplicates())
-                    .put("closed", closed)
-                    .put("latency_sample_every", tally.sampleEvery)
+                    .put("closed", closed);
+            if (closesBefore != null && closesAfter != null) {
+                BridgeCloses byBridge = closesAfter.since(closesBefore);
+                line.put("bridge_closed_slow_consumer", byBridge.slowConsumer())
+                        .put("bridge_closed_idle", byBridge.idle());
+            }
+            line.put("latency_sample_every", tally.sampleEvery)
                     .latency("commit_to_client", tally.latency)
                     .put("client_cpu_pct", clientCpuPct);
             if (bridge != null) {
@@ -194,6 +203,16 @@ public final class FanoutScenario implements Scenario {
                 return;
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** The bridge's close counters, or null (noted) if its {@code /healthz} cannot be read. */
+    private static BridgeCloses closes(HttpClient http, String bridge, Report report) {
+        try {
+            return BridgeCloses.read(http, bridge);
+        } catch (Exception e) {
+            report.note("fanout: cannot read the bridge's close counters from /healthz: %s", e);
+            return null;
         }
     }
 }

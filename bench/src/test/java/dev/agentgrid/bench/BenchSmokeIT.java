@@ -91,6 +91,8 @@ class BenchSmokeIT {
         assertEquals(Long.parseLong(m.get("events")) * 5, Long.parseLong(m.get("deliveries")), line);
         assertEquals("0", m.get("missing"), line);
         assertEquals("0", m.get("closed"), line);
+        assertEquals("0", m.get("bridge_closed_slow_consumer"), line);
+        assertEquals("0", m.get("bridge_closed_idle"), line);
         assertTrue(Double.parseDouble(m.get("bridge_rss_max_mb")) > 0, line);
     }
 
