@@ -45,14 +45,14 @@ final class ClientSession implements Subscriber {
         this.outbox = new Outbox(maxQueuedFrames, new ChannelFrameWriter(channel),
                 () -> closer.close(this, CloseCodes.SLOW_CONSUMER,
                         "slow consumer: more than " + maxQueuedFrames + " frames waiting"),
-                error -> closer.gone(this));
+                error -> closer.gone(this, error));
     }
 
     /** Closes sessions on the session's behalf (the registry knows how). */
     interface Closer {
         void close(ClientSession s, int code, String reason);
 
-        void gone(ClientSession s);
+        void gone(ClientSession s, Throwable cause);
     }
 
     @Override

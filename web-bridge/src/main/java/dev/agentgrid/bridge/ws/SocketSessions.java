@@ -110,8 +110,10 @@ public class SocketSessions implements ClientSession.Closer {
     }
 
     @Override
-    public void gone(ClientSession s) {
+    public void gone(ClientSession s, Throwable cause) {
         if (s.beginClose()) {
+            // Not a close the bridge chose, so no counter; logged so that such ends can be told apart.
+            LOG.info("socket from {} gone: {}", s.address(), cause.toString());
             hub.detach(s);
             dropConnection(s);
         }
@@ -175,7 +177,7 @@ public class SocketSessions implements ClientSession.Closer {
         try {
             s.socket().sendPingAsync(PING);
         } catch (RuntimeException e) {
-            gone(s);
+            gone(s, e);
         }
     }
 
