@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * One socket's outgoing frames, written one at a time: the next frame goes out when the previous
- * one has reached the socket. A client that stops reading therefore makes frames wait here, not
+ * One socket's outgoing frames, written a batch at a time: the next batch goes out when the
+ * previous one has reached the socket. A client that stops reading therefore makes frames wait here, not
  * in Netty, and the live queue is bounded: when it is full the outbox gives up, drops what it
  * holds and reports the overflow (the session then closes as a slow consumer). Replayed history
  * is written first and is paced by its producer through {@link #replayBelow}, so it needs no
@@ -35,8 +35,8 @@ final class Outbox {
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean writing;
     private boolean closed;
-    private long written; // frames whose batch completed
-    private long writtenAtLastLook;
+    private long taken; // frames whose batch completed: the socket took them
+    private long takenAtLastLook;
 
     Outbox(int capacity, Writer writer, Runnable onOverflow, Consumer<Throwable> onWriteError) {
         this.capacity = capacity;
@@ -193,7 +193,7 @@ final class Outbox {
     }
 
     private synchronized void completed(int frames) {
-        written += frames;
+        taken += frames;
     }
 
     /**
@@ -203,8 +203,8 @@ final class Outbox {
      * alive; a dead or stuck client takes nothing, and one that is not behind has nothing waiting.
      */
     synchronized boolean behindButTaking() {
-        boolean taking = written != writtenAtLastLook;
-        writtenAtLastLook = written;
+        boolean taking = taken != takenAtLastLook;
+        takenAtLastLook = taken;
         return taking && !closed && (replay.size() + live.size()) > 0;
     }
 
