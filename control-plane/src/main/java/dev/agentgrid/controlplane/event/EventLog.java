@@ -16,7 +16,10 @@ import java.util.UUID;
 /**
  * Appends to and reads the immutable event log. Appending runs inside the caller's transaction,
  * last, and takes the sequence row's lock, so sequence order is commit order: once a reader sees
- * {@code last_seq = N} committed, every event up to N is visible.
+ * {@code last_seq = N} committed, every event up to N is visible. On PostgreSQL the append can
+ * commit in its own round trip, so the lock is held only while the database appends and makes
+ * the commit durable, not also while the answer travels back and the plane sends COMMIT (a
+ * thread waiting for a core there held up every other writer).
  */
 @Singleton
 public class EventLog {
@@ -37,16 +40,19 @@ public class EventLog {
      *
      * @param writes statements to run first (see {@link dev.agentgrid.controlplane.store.Changes#writeWithEvents}):
      *     on PostgreSQL in the same round trip as the append
+     * @param commit on PostgreSQL, with events, commit the transaction in the same round trip; only
+     *     for a transaction of its own, with nothing after the append (the driver then skips the
+     *     transaction manager's COMMIT, there being no transaction open)
      * @return the events with their sequence numbers
      */
-    public List<Event> append(List<Event> events, List<SqlWrite> writes) {
+    public List<Event> append(List<Event> events, List<SqlWrite> writes, boolean commit) {
         if (events.isEmpty() || !database.postgres()) {
             writes.forEach(this::execute);
             if (events.isEmpty()) {
                 return List.of();
             }
         }
-        long last = database.postgres() ? appendInOneStatement(events, writes) : appendInTwoStatements(events);
+        long last = database.postgres() ? appendInOneStatement(events, writes, commit) : appendInTwoStatements(events);
         List<Event> numbered = new ArrayList<>(events.size());
         for (Event e : events) {
             numbered.add(e.withSeq(++last));
@@ -66,9 +72,9 @@ public class EventLog {
      * PostgreSQL: reserves the numbers and inserts the rows (passed as arrays, numbered in array
      * order) in one statement, one round trip fewer for every write transaction; returns the
      * number before the first one. The {@code writes} go first in the same prepared statement,
-     * which the driver sends as one pipeline (one round trip for them all).
+     * which the driver sends as one pipeline (one round trip for them all), and the COMMIT after.
      */
-    private long appendInOneStatement(List<Event> events, List<SqlWrite> writes) {
+    private long appendInOneStatement(List<Event> events, List<SqlWrite> writes, boolean commit) {
         int n = events.size();
         UUID[] ids = new UUID[n];
         String[] types = new String[n];
@@ -89,7 +95,8 @@ public class EventLog {
             payloads[i] = e.payload();
             micros[i] = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, e.createdAt());
         }
-        long newLast = jdbc.prepareStatement(SqlWrite.before(writes, APPEND_POSTGRES), ps -> {
+        String append = commit ? APPEND_POSTGRES_AND_COMMIT : APPEND_POSTGRES;
+        long newLast = jdbc.prepareStatement(SqlWrite.before(writes, append), ps -> {
             java.sql.Connection cn = ps.getConnection();
             int i = SqlWrite.bindAll(writes, ps);
             ps.setLong(i++, n);
@@ -120,6 +127,7 @@ public class EventLog {
             + " ?::bigint[]) WITH ORDINALITY AS e(id, event_type, project_id, task_id, worker_id, agent_type,"
             + " payload, micros, n))"
             + " SELECT last_seq FROM s";
+    private static final String APPEND_POSTGRES_AND_COMMIT = APPEND_POSTGRES + "; COMMIT";
 
     /** H2: reserves the numbers, then inserts the rows in a batch; returns the number before the first one. */
     private long appendInTwoStatements(List<Event> events) {

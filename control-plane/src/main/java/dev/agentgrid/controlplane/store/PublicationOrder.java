@@ -3,21 +3,36 @@ package dev.agentgrid.controlplane.store;
 import dev.agentgrid.controlplane.event.Event;
 import dev.agentgrid.controlplane.event.EventBus;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
- * Publishes committed transactions' events in the order of their sequence numbers. Transactions
- * that append events take the sequence lock, so they commit in sequence order, but each then
- * publishes from its own thread, and the later one could publish first. A subscriber that sees
- * a gap reads the missing events from the log, and the live events of the same transactions then
- * arrive after durable events that followed them (a task's output after its completion). Here a
- * transaction registers while it holds the sequence lock (so registrations come in sequence
- * order) and publishes only after every transaction registered before it published or rolled
- * back. Only gaps left by other replicas remain, which subscribers read from the log.
+ * Publishes committed transactions' events in the order of their sequence numbers. A transaction
+ * takes its numbers under the sequence lock and, on PostgreSQL, commits in the same round trip
+ * ({@link dev.agentgrid.controlplane.event.EventLog#append}), so several may have committed by
+ * the time their threads get here, in any order. Were each to publish at once, a subscriber
+ * would see a gap and read the missing events from the log, and the live events of the same
+ * transactions would then arrive after durable events that followed them (a task's output after
+ * its completion).
+ *
+ * <p>So a transaction registers before it sends its append, and once it knows its numbers it
+ * publishes when every lower number is accounted for: published here, or another replica's.
+ * Numbers below its first that nobody here published yet belong to a transaction of this replica
+ * that committed before it (and is on its way here) or to another replica. They can be only
+ * another replica's once every transaction registered before this one got its numbers has
+ * completed: one of this replica takes its numbers after registering, and those lower numbers
+ * were taken before this one's.
  */
 final class PublicationOrder {
     private final EventBus bus;
-    private final ArrayDeque<Slot> waiting = new ArrayDeque<>(); // guarded by this
+    /** Registered, not completed, in registration order. Guarded by this. */
+    private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
+    /** Completed with events, not yet published, lowest numbers first. Guarded by this. */
+    private final PriorityQueue<Slot> ready = new PriorityQueue<>(Comparator.comparingLong(s -> s.first));
+    /** Every number up to this one was published here or is another replica's. Guarded by this. */
+    private long accountedFor;
+    private long tickets; // guarded by this
 
     PublicationOrder(EventBus bus) {
         this.bus = bus;
@@ -25,36 +40,48 @@ final class PublicationOrder {
 
     /** One registered transaction's place. */
     static final class Slot {
-        private boolean done; // guarded by the PublicationOrder
-        private boolean published; // guarded by the PublicationOrder
+        private final long ticket;
+        /** The last ticket handed out when this slot completed. */
+        private long horizon;
+        private long first;
+        private long last;
         private List<Event> events;
+        private boolean published; // guarded by the PublicationOrder
+
+        private Slot(long ticket) {
+            this.ticket = ticket;
+        }
     }
 
-    /** Takes the next place; call while holding the event sequence lock. */
+    /** Takes a place; call before the transaction appends its events (takes its numbers). */
     synchronized Slot register() {
-        Slot s = new Slot();
-        waiting.add(s);
+        Slot s = new Slot(++tickets);
+        inFlight.add(s);
         return s;
     }
 
     /**
-     * Marks a place done: its events (none if the transaction rolled back) are published when
-     * every place before it was, together with those of the places after it already done.
+     * The transaction committed with events numbered {@code first..last} (in {@code events}, with
+     * its live ones), or rolled back ({@code events} null). Publishes whatever this makes
+     * publishable, and returns once this transaction's events are out: a caller that subscribes
+     * next must not find them missing. The wait is for transactions of this replica that took
+     * lower numbers, which committed already; or, with another replica's numbers in between, for
+     * those registered before this one completed, which are sending their appends (no
+     * transaction's work waits for a thread that waits here, so they finish).
      */
-    synchronized void complete(Slot slot, List<Event> events) {
-        slot.events = events;
-        slot.done = true;
-        while (!waiting.isEmpty() && waiting.peek().done) {
-            Slot head = waiting.poll();
-            if (head.events != null && !head.events.isEmpty()) {
-                bus.publish(head.events);
-            }
-            head.published = true;
+    synchronized void complete(Slot slot, List<Event> events, long first, long last) {
+        inFlight.remove(slot);
+        slot.horizon = tickets;
+        if (events == null || events.isEmpty()) {
+            slot.published = true;
+        } else {
+            slot.events = events;
+            slot.first = first;
+            slot.last = last;
+            ready.add(slot);
         }
+        publishReady();
         notifyAll();
-        // A write's events are out when it returns (a caller that subscribes next must not find
-        // them missing). The places before this one belong to transactions that committed before
-        // this one took the sequence lock, so their threads are on their way here: a short wait.
         boolean interrupted = false;
         while (!slot.published) {
             try {
@@ -65,6 +92,20 @@ final class PublicationOrder {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void publishReady() {
+        while (!ready.isEmpty()) {
+            Slot next = ready.peek();
+            boolean gap = next.first != accountedFor + 1;
+            if (gap && !inFlight.isEmpty() && inFlight.peek().ticket <= next.horizon) {
+                return; // a transaction registered earlier may hold the missing numbers
+            }
+            ready.poll();
+            bus.publish(next.events);
+            accountedFor = Math.max(accountedFor, next.last);
+            next.published = true;
         }
     }
 

@@ -48,25 +48,26 @@ public class Store {
             result = tx.executeWrite(status -> {
                 T r = work.apply(changes);
                 changes.runBeforeCommit();
-                // Appending last keeps the sequence lock for the shortest time.
-                List<Event> numbered = eventLog.append(changes.events(), changes.writesWithEvents());
-                if (!numbered.isEmpty() && slot[0] == null) {
-                    slot[0] = publication.register(); // under the sequence lock: in sequence order
+                if (!changes.events().isEmpty()) {
+                    slot[0] = publication.register(); // before the append takes its numbers
                 }
-                appended[0] = numbered;
+                // Appending last, and committing with it when the transaction is this write's own,
+                // holds the sequence lock for the shortest time.
+                appended[0] = eventLog.append(changes.events(), changes.writesWithEvents(), status.isNewTransaction());
                 return r;
             });
         } catch (RuntimeException | Error e) {
             if (slot[0] != null) {
-                publication.complete(slot[0], null); // rolled back: nothing to publish, later ones may go
+                publication.complete(slot[0], null, 0, 0); // rolled back: nothing to publish, later ones may go
             }
             throw e;
         }
         runAll(changes.onCommittedSends(), "send after commit");
         @SuppressWarnings("unchecked")
-        List<Event> events = changes.inEmissionOrder((List<Event>) appended[0]);
+        List<Event> numbered = (List<Event>) appended[0];
+        List<Event> events = changes.inEmissionOrder(numbered);
         if (slot[0] != null) {
-            publication.complete(slot[0], events);
+            publication.complete(slot[0], events, numbered.get(0).seq(), numbered.get(numbered.size() - 1).seq());
         } else {
             publication.publishNow(events);
         }

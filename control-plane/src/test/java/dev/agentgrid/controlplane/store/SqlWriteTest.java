@@ -70,10 +70,59 @@ class SqlWriteTest {
         }
     }
 
+    /**
+     * The event append can end its transaction: a COMMIT after the query goes in the same round
+     * trip, and the driver's own commit then sends nothing (no transaction is open). If a write
+     * fails, the COMMIT does not run and the transaction rolls back as usual.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = TestDatabases.POSTGRES_ENABLED, matches = "true")
+    void aCommitAfterTheQueryEndsTheTransactionInTheSameRoundTrip() throws Exception {
+        try (CountingProxy proxy = CountingProxy.toNewPostgres();
+                Connection c = proxy.connect();
+                Connection other = proxy.connectDirectly()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE rows_written (id INT PRIMARY KEY, label TEXT)");
+                s.execute("CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL)");
+                s.execute("INSERT INTO counter VALUES (1, 0)");
+            }
+            c.setAutoCommit(false);
+            for (int round = 0; round < 10; round++) { // past the driver's prepare threshold
+                assertEquals(2L * (round + 1), writeTwoRowsAndCount(c, round, COUNTER + "; COMMIT"));
+                c.commit();
+            }
+            assertEquals(20L, counter(c));
+            int before = proxy.clientWrites();
+            assertEquals(22L, writeTwoRowsAndCount(c, 10, COUNTER + "; COMMIT"));
+            assertEquals(1, proxy.clientWrites() - before, "BEGIN, two inserts, the counter, COMMIT");
+            assertEquals(22L, counter(other), "committed: another connection sees it");
+            c.commit();
+            assertEquals(1, proxy.clientWrites() - before, "the driver's commit sends nothing");
+
+            assertThrows(SQLException.class, () -> writeTwoRowsAndCount(c, 10, COUNTER + "; COMMIT"),
+                    "a duplicate key");
+            c.rollback();
+            assertEquals(22L, counter(other), "the failed transaction did not commit");
+            assertEquals(22L, counter(c), "and the connection goes on");
+            c.commit();
+        }
+    }
+
+    private static long counter(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n FROM counter")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Two rows with ids {@code 2 * round} and the next, then the counter raised by 2; returns it. */
     private static long writeTwoRowsAndCount(Connection c, int round) throws SQLException {
+        return writeTwoRowsAndCount(c, round, COUNTER);
+    }
+
+    private static long writeTwoRowsAndCount(Connection c, int round, String query) throws SQLException {
         List<SqlWrite> writes = List.of(row(2 * round), row(2 * round + 1));
-        try (PreparedStatement ps = c.prepareStatement(SqlWrite.before(writes, COUNTER))) {
+        try (PreparedStatement ps = c.prepareStatement(SqlWrite.before(writes, query))) {
             int i = SqlWrite.bindAll(writes, ps);
             ps.setLong(i, 2);
             try (ResultSet rs = SqlWrite.executeForRows(ps)) {

@@ -37,6 +37,12 @@ public final class CountingProxy implements AutoCloseable {
                 database.get("agentgrid.db.user"), database.get("agentgrid.db.password"));
     }
 
+    /** A connection to the same database that does not go through the proxy (not counted). */
+    public Connection connectDirectly() throws SQLException {
+        return DriverManager.getConnection(database.get("agentgrid.db.url"), database.get("agentgrid.db.user"),
+                database.get("agentgrid.db.password"));
+    }
+
     private CountingProxy(String host, int port, String path, Map<String, String> database) throws IOException {
         this.path = path;
         this.database = database;
