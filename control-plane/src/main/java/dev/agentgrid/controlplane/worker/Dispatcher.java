@@ -9,6 +9,7 @@ import dev.agentgrid.controlplane.store.Store;
 import dev.agentgrid.controlplane.task.DispatchSignal;
 import dev.agentgrid.controlplane.task.HeldSlots;
 import dev.agentgrid.controlplane.task.NewlyCreated;
+import dev.agentgrid.controlplane.task.PlacementRead;
 import dev.agentgrid.controlplane.task.Task;
 import dev.agentgrid.controlplane.task.TaskStatus;
 import dev.agentgrid.controlplane.task.TaskRows;
@@ -96,7 +97,17 @@ public class Dispatcher {
             return t;
         });
         signal.onWake(this::wake);
-        signal.onPlaceNow(this::placeNow);
+        signal.onPlaceNow(new DispatchSignal.Placer() {
+            @Override
+            public PlacementRead prepare(Collection<String> agentTypes, java.time.Instant now) {
+                return readAhead(agentTypes, now);
+            }
+
+            @Override
+            public Map<UUID, Task> place(Changes c, NewlyCreated created, PlacementRead read) {
+                return placeNow(c, created, read);
+            }
+        });
         executor.scheduleWithFixedDelay(this::wake, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -129,7 +140,7 @@ public class Dispatcher {
                 return; // all draining
             }
             Map<WorkerChannel, List<Assignment>> claimed = store.write(c -> {
-                Map<WorkerChannel, List<Assignment>> chosen = claim(c, open, NewlyCreated.NONE);
+                Map<WorkerChannel, List<Assignment>> chosen = claim(c, open, NewlyCreated.NONE, null);
                 c.onCommitted(() -> deliver(chosen));
                 return chosen;
             });
@@ -161,12 +172,14 @@ public class Dispatcher {
      *
      * @return the created tasks placed, by id, assigned but not stored (the creator inserts them so)
      */
-    private Map<UUID, Task> placeNow(Changes c, NewlyCreated created) {
+    private Map<UUID, Task> placeNow(Changes c, NewlyCreated created, PlacementRead read) {
         Set<String> types = new HashSet<>();
         created.rows().values().forEach(t -> types.add(t.agentType()));
-        List<WorkerChannel> workers = sessions.placeable().serving(types, PLACE_NOW_WORKERS,
-                rotation.getAndIncrement());
-        Map<WorkerChannel, List<Assignment>> claimed = workers.isEmpty() ? Map.of() : claim(c, workers, created);
+        ReadAhead ahead = read instanceof ReadAhead r && r.owner() == this && r.types.containsAll(types)
+                && r.now.equals(c.now()) ? r : null;
+        List<WorkerChannel> workers = ahead != null ? ahead.workers
+                : sessions.placeable().serving(types, PLACE_NOW_WORKERS, rotation.getAndIncrement());
+        Map<WorkerChannel, List<Assignment>> claimed = workers.isEmpty() ? Map.of() : claim(c, workers, created, ahead);
         Map<UUID, Task> placed = new HashMap<>();
         claimed.values().forEach(list -> list.forEach(a -> {
             if (created.rows().containsKey(a.task().id())) {
@@ -178,6 +191,63 @@ public class Dispatcher {
             c.afterCommit(this::wake);
         }
         return placed;
+    }
+
+    /**
+     * What a creating transaction reads with its project lock (see {@link PlacementRead}): the
+     * workers its tasks will be offered to and their held slots, as this replica knows them now,
+     * and the candidates a plan with those figures reads. Nothing to read when a worker's held
+     * slots are not known here (its slot rows are read when placing) or no slot is free.
+     */
+    private ReadAhead readAhead(Collection<String> agentTypes, java.time.Instant now) {
+        List<WorkerChannel> workers = sessions.placeable().serving(agentTypes, PLACE_NOW_WORKERS,
+                rotation.getAndIncrement());
+        Map<String, Integer> held = workers.isEmpty() ? Map.of()
+                : heldSlots.known(workers.stream().map(WorkerChannel::workerId).toList());
+        Map<String, Integer> free = held == null ? Map.of() : freeByType(workers, held);
+        return new ReadAhead(Set.copyOf(agentTypes), workers, held, free, now);
+    }
+
+    /** A read ahead for one creating transaction; its candidates are set once read. */
+    private final class ReadAhead implements PlacementRead {
+        final Set<String> types;
+        final List<WorkerChannel> workers;
+        final Map<String, Integer> held; // null: not all known
+        final java.time.Instant now;
+        private final List<Map.Entry<String, Integer>> free;
+        private final String sql;
+        List<Candidate> candidates; // null until read
+
+        ReadAhead(Set<String> types, List<WorkerChannel> workers, Map<String, Integer> held,
+                Map<String, Integer> freeByType, java.time.Instant now) {
+            this.types = types;
+            this.workers = workers;
+            this.held = held;
+            this.now = now;
+            this.free = List.copyOf(freeByType.entrySet());
+            this.sql = free.isEmpty() || free.size() > TYPES_PER_QUERY ? null : candidatesSql(free, 1);
+        }
+
+        Dispatcher owner() {
+            return Dispatcher.this;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public int bind(java.sql.PreparedStatement ps, int from) throws java.sql.SQLException {
+            return bindCandidates(ps, from, free, now);
+        }
+
+        @Override
+        public void read(ResultSet rs) throws java.sql.SQLException {
+            List<Candidate> out = new ArrayList<>();
+            readCandidates(rs, out);
+            candidates = ordered(out);
+        }
     }
 
     /** Sends committed assignments to their workers. */
@@ -210,11 +280,14 @@ public class Dispatcher {
      * nothing from here).
      * Locks: tasks first, never waited for; worker slot rows after, in id order.
      */
-    private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers, NewlyCreated created) {
+    private Map<WorkerChannel, List<Assignment>> claim(Changes c, List<WorkerChannel> workers, NewlyCreated created,
+            ReadAhead ahead) {
         // Read without locks, to plan; checked again under the workers' locks below. A creating
-        // transaction plans with what this replica knows instead, when it knows every worker.
+        // transaction plans with what this replica knows instead, when it knows every worker (as
+        // it knew them when it read ahead, if it did: the candidates read then fit those figures).
         List<String> ids = workers.stream().map(WorkerChannel::workerId).toList();
-        Map<String, Integer> held = created == NewlyCreated.NONE ? null : heldSlots.known(ids);
+        Map<String, Integer> held = ahead != null ? ahead.held
+                : created == NewlyCreated.NONE ? null : heldSlots.known(ids);
         if (held == null) {
             held = workerQueries.usedSlots(ids);
             heldSlots.read(held);
@@ -222,9 +295,9 @@ public class Dispatcher {
         // Most tasks have no label selector, so the first read takes one candidate per free slot;
         // only if a selector left a task unplaced while slots of its type stayed free is it read
         // again with room for mismatches.
-        Plan plan = plan(workers, held, 1, c.now(), created);
+        Plan plan = plan(workers, held, 1, c.now(), created, ahead == null ? null : ahead.candidates);
         if (plan.mismatchedWithRoom) {
-            plan = plan(workers, held, OVERFETCH, c.now(), created);
+            plan = plan(workers, held, OVERFETCH, c.now(), created, null);
         }
         return plan.byWorker.isEmpty() ? Map.of() : lockAndAssign(c, plan.byWorker, created);
     }
@@ -240,26 +313,28 @@ public class Dispatcher {
      * Matches the first placeable tasks of each type with free slots (up to {@code perSlot} per
      * free slot) to workers, in placement order, rotating over equal workers. Tasks being created
      * are not stored yet: they join the stored candidates here.
+     *
+     * @param readAhead the candidates for these workers and figures, one per free slot, if read already
      */
     private Plan plan(List<WorkerChannel> workers, Map<String, Integer> held, int perSlot, java.time.Instant now,
-            NewlyCreated created) {
+            NewlyCreated created, List<Candidate> readAhead) {
         Plan plan = new Plan();
         Map<String, List<Open>> byType = new HashMap<>();
-        Map<String, Integer> freeByType = new TreeMap<>();
         for (WorkerChannel ch : workers) {
             int free = ch.registration().slots() - held.getOrDefault(ch.workerId(), 0);
             if (free > 0) {
                 Open o = new Open(ch, free);
                 for (String type : ch.registration().agentTypes()) {
                     byType.computeIfAbsent(type, k -> new ArrayList<>()).add(o);
-                    freeByType.merge(type, free, Integer::sum);
                 }
             }
         }
+        Map<String, Integer> freeByType = freeByType(workers, held);
         if (freeByType.isEmpty()) {
             return plan;
         }
-        List<Candidate> candidates = candidates(freeByType, perSlot, now);
+        List<Candidate> candidates = readAhead != null && perSlot == 1 ? readAhead
+                : candidates(freeByType, perSlot, now);
         Map<String, Integer> readByType = new HashMap<>();
         candidates.forEach(t -> readByType.merge(t.agentType(), 1, Integer::sum));
         if (!created.rows().isEmpty()) {
@@ -368,34 +443,67 @@ public class Dispatcher {
         List<Map.Entry<String, Integer>> types = List.copyOf(freeByType.entrySet());
         for (int from = 0; from < types.size(); from += TYPES_PER_QUERY) {
             List<Map.Entry<String, Integer>> chunk = types.subList(from, Math.min(types.size(), from + TYPES_PER_QUERY));
-            StringBuilder sql = new StringBuilder();
-            for (var type : chunk) {
-                if (sql.length() > 0) {
-                    sql.append(" UNION ALL ");
-                }
-                sql.append("(SELECT id, agent_type, priority, created_at, label_selector_json FROM tasks")
-                        .append(" WHERE status = 'PENDING' AND agent_type = ? AND unfinished_deps = 0")
-                        .append(" AND (not_before IS NULL OR not_before <= ?)")
-                        .append(" ORDER BY priority DESC, created_at, id LIMIT ")
-                        .append(Math.min(MAX_CANDIDATES, type.getValue() * perSlot)).append(')');
-            }
-            jdbc.prepareStatement(sql.toString(), ps -> {
-                int i = 1;
-                for (var type : chunk) {
-                    ps.setString(i++, type.getKey());
-                    SqlTime.set(ps, i++, now);
-                }
+            jdbc.prepareStatement(candidatesSql(chunk, perSlot), ps -> {
+                bindCandidates(ps, 1, chunk, now);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Candidate(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
-                                rs.getTimestamp(4).toInstant(), rs.getString(5)));
-                    }
+                    readCandidates(rs, out);
                 }
                 return null;
             });
         }
+        return ordered(out);
+    }
+
+    /** The candidates read for these types and free slots (see {@link #candidates}). */
+    private static String candidatesSql(List<Map.Entry<String, Integer>> freeByType, int perSlot) {
+        StringBuilder sql = new StringBuilder();
+        for (var type : freeByType) {
+            if (sql.length() > 0) {
+                sql.append(" UNION ALL ");
+            }
+            sql.append("(SELECT id, agent_type, priority, created_at, label_selector_json FROM tasks")
+                    .append(" WHERE status = 'PENDING' AND agent_type = ? AND unfinished_deps = 0")
+                    .append(" AND (not_before IS NULL OR not_before <= ?)")
+                    .append(" ORDER BY priority DESC, created_at, id LIMIT ")
+                    .append(Math.min(MAX_CANDIDATES, type.getValue() * perSlot)).append(')');
+        }
+        return sql.toString();
+    }
+
+    private static int bindCandidates(java.sql.PreparedStatement ps, int from,
+            List<Map.Entry<String, Integer>> freeByType, java.time.Instant now) throws java.sql.SQLException {
+        int i = from;
+        for (var type : freeByType) {
+            ps.setString(i++, type.getKey());
+            SqlTime.set(ps, i++, now);
+        }
+        return i;
+    }
+
+    private static void readCandidates(ResultSet rs, List<Candidate> out) throws java.sql.SQLException {
+        while (rs.next()) {
+            out.add(new Candidate(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
+                    rs.getTimestamp(4).toInstant(), rs.getString(5)));
+        }
+    }
+
+    private static List<Candidate> ordered(List<Candidate> out) {
         out.sort(PLACEMENT_ORDER);
         return out.size() > MAX_CANDIDATES ? out.subList(0, MAX_CANDIDATES) : out;
+    }
+
+    /** Free slots by agent type, over the workers serving each (sorted by type). */
+    private static Map<String, Integer> freeByType(List<WorkerChannel> workers, Map<String, Integer> held) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (WorkerChannel ch : workers) {
+            int free = ch.registration().slots() - held.getOrDefault(ch.workerId(), 0);
+            if (free > 0) {
+                for (String type : ch.registration().agentTypes()) {
+                    out.merge(type, free, Integer::sum);
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -443,6 +443,26 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
     }
 
     @Test
+    void aTaskCreatedBehindAnOlderOneTheWorkerCannotTakeIsAssignedAtOnce() throws Exception {
+        String agent = unique("behind");
+        String project = project();
+        try (WorkerDriver w = new WorkerDriver(client.channel)) {
+            w.connect(WorkerDriver.hello(unique("w"), 1, agent).build());
+            // Older and first in placement order, but for a label this worker lacks: the creating
+            // transaction reads it among the candidates (with its project lock) and passes over it.
+            Task gpuOnly = createTask(project, spec(agent).putLabelSelector("gpu", "true"));
+            Task created = createTask(project, spec(agent));
+            assertEquals(created.getId(), w.next(ConnectResponse::hasAssignTask).getAssignTask().getTaskId());
+            assertEquals(TaskStatus.TASK_STATUS_PENDING, task(gpuOnly.getId()).getStatus());
+            List<dev.agentgrid.proto.v1.Event> changes = client.events.listEvents(
+                    dev.agentgrid.proto.v1.ListEventsRequest.newBuilder().setTaskId(created.getId())
+                            .addEventTypes("task_status_change").setPageSize(10).build()).getEventsList();
+            assertEquals(changes.get(0).getSeq() + 1, changes.get(1).getSeq(), "assigned by the creating transaction");
+            assertEquals("assigned", changes.get(1).getData().getFieldsMap().get("status").getStringValue());
+        }
+    }
+
+    @Test
     void aTaskForAnAgentTypeNoWorkerServesStaysPending() throws Exception {
         Task lonely = createTask(project(), spec(unique("nobody")));
         try (WorkerDriver w = new WorkerDriver(client.channel)) {
