@@ -426,9 +426,7 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
             Task created = createTask(project, spec(agent));
             assertEquals(TaskStatus.TASK_STATUS_PENDING, created.getStatus(), "the reply is the task as created");
             assertEquals(created.getId(), w.next(ConnectResponse::hasAssignTask).getAssignTask().getTaskId());
-            List<dev.agentgrid.proto.v1.Event> changes = client.events.listEvents(
-                    dev.agentgrid.proto.v1.ListEventsRequest.newBuilder().setTaskId(created.getId())
-                            .addEventTypes("task_status_change").setPageSize(10).build()).getEventsList();
+            List<dev.agentgrid.proto.v1.Event> changes = statusChanges(created.getId());
             assertEquals(List.of("pending", "assigned"), changes.stream()
                     .map(e -> e.getData().getFieldsMap().get("status").getStringValue()).toList());
             // One transaction: one timestamp, and no other event between the two.
@@ -454,12 +452,15 @@ abstract class WorkerStreamTest extends ControlPlaneTestBase {
             Task created = createTask(project, spec(agent));
             assertEquals(created.getId(), w.next(ConnectResponse::hasAssignTask).getAssignTask().getTaskId());
             assertEquals(TaskStatus.TASK_STATUS_PENDING, task(gpuOnly.getId()).getStatus());
-            List<dev.agentgrid.proto.v1.Event> changes = client.events.listEvents(
-                    dev.agentgrid.proto.v1.ListEventsRequest.newBuilder().setTaskId(created.getId())
-                            .addEventTypes("task_status_change").setPageSize(10).build()).getEventsList();
+            List<dev.agentgrid.proto.v1.Event> changes = statusChanges(created.getId());
             assertEquals(changes.get(0).getSeq() + 1, changes.get(1).getSeq(), "assigned by the creating transaction");
             assertEquals("assigned", changes.get(1).getData().getFieldsMap().get("status").getStringValue());
         }
+    }
+
+    private List<dev.agentgrid.proto.v1.Event> statusChanges(String taskId) {
+        return client.events.listEvents(dev.agentgrid.proto.v1.ListEventsRequest.newBuilder().setTaskId(taskId)
+                .addEventTypes("task_status_change").setPageSize(10).build()).getEventsList();
     }
 
     @Test

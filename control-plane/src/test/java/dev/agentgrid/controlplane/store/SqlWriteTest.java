@@ -40,11 +40,7 @@ class SqlWriteTest {
     void writesAndTheQueryAfterThemAreOneRoundTripOnPostgres() throws Exception {
         try (CountingProxy proxy = CountingProxy.toNewPostgres()) {
             try (Connection c = proxy.connect()) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE rows_written (id INT PRIMARY KEY, label TEXT)");
-                    s.execute("CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL)");
-                    s.execute("INSERT INTO counter VALUES (1, 0)");
-                }
+                createTables(c);
                 c.setAutoCommit(false);
                 for (int round = 0; round < 10; round++) { // past the driver's prepare threshold
                     assertEquals(2L * (round + 1), writeTwoRowsAndCount(c, round));
@@ -81,11 +77,7 @@ class SqlWriteTest {
         try (CountingProxy proxy = CountingProxy.toNewPostgres();
                 Connection c = proxy.connect();
                 Connection other = proxy.connectDirectly()) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE rows_written (id INT PRIMARY KEY, label TEXT)");
-                s.execute("CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL)");
-                s.execute("INSERT INTO counter VALUES (1, 0)");
-            }
+            createTables(c);
             c.setAutoCommit(false);
             for (int round = 0; round < 10; round++) { // past the driver's prepare threshold
                 assertEquals(2L * (round + 1), writeTwoRowsAndCount(c, round, COUNTER + "; COMMIT"));
@@ -105,6 +97,14 @@ class SqlWriteTest {
             assertEquals(22L, counter(other), "the failed transaction did not commit");
             assertEquals(22L, counter(c), "and the connection goes on");
             c.commit();
+        }
+    }
+
+    private static void createTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE rows_written (id INT PRIMARY KEY, label TEXT)");
+            s.execute("CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL)");
+            s.execute("INSERT INTO counter VALUES (1, 0)");
         }
     }
 
