@@ -61,19 +61,29 @@ final class PublicationOrder {
     }
 
     /**
-     * The transaction committed with events numbered {@code first..last} (in {@code events}, with
-     * its live ones), or rolled back ({@code events} null). Publishes whatever this makes
+     * The transaction committed with {@code events} (its numbered ones in sequence order, its live
+     * ones among them), or rolled back ({@code events} null). Publishes whatever this makes
      * publishable, and returns once this transaction's events are out: a caller that subscribes
      * next must not find them missing. The wait is for transactions of this replica that took
      * lower numbers, which committed already; or, with another replica's numbers in between, for
      * those registered before this one completed, which are sending their appends (no
      * transaction's work waits for a thread that waits here, so they finish).
      */
-    synchronized void complete(Slot slot, List<Event> events, long first, long last) {
+    synchronized void complete(Slot slot, List<Event> events) {
         inFlight.remove(slot);
         slot.horizon = tickets;
-        if (events == null || events.isEmpty()) {
-            slot.published = true;
+        long first = 0;
+        long last = 0;
+        if (events != null) {
+            for (Event e : events) {
+                if (e.durable()) {
+                    first = first == 0 ? e.seq() : first;
+                    last = e.seq();
+                }
+            }
+        }
+        if (first == 0) {
+            slot.published = true; // rolled back, or nothing numbered (live events go by publishNow)
         } else {
             slot.events = events;
             slot.first = first;

@@ -58,16 +58,15 @@ public class Store {
             });
         } catch (RuntimeException | Error e) {
             if (slot[0] != null) {
-                publication.complete(slot[0], null, 0, 0); // rolled back: nothing to publish, later ones may go
+                publication.complete(slot[0], null); // rolled back: nothing to publish, later ones may go
             }
             throw e;
         }
         runAll(changes.onCommittedSends(), "send after commit");
         @SuppressWarnings("unchecked")
-        List<Event> numbered = (List<Event>) appended[0];
-        List<Event> events = changes.inEmissionOrder(numbered);
+        List<Event> events = changes.inEmissionOrder((List<Event>) appended[0]);
         if (slot[0] != null) {
-            publication.complete(slot[0], events, numbered.get(0).seq(), numbered.get(numbered.size() - 1).seq());
+            publication.complete(slot[0], events);
         } else {
             publication.publishNow(events);
         }

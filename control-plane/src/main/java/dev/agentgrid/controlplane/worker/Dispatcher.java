@@ -175,8 +175,7 @@ public class Dispatcher {
     private Map<UUID, Task> placeNow(Changes c, NewlyCreated created, PlacementRead read) {
         Set<String> types = new HashSet<>();
         created.rows().values().forEach(t -> types.add(t.agentType()));
-        ReadAhead ahead = read instanceof ReadAhead r && r.owner() == this && r.types.containsAll(types)
-                && r.now.equals(c.now()) ? r : null;
+        ReadAhead ahead = read instanceof ReadAhead r && r.types.containsAll(types) && r.now.equals(c.now()) ? r : null;
         List<WorkerChannel> workers = ahead != null ? ahead.workers
                 : sessions.placeable().serving(types, PLACE_NOW_WORKERS, rotation.getAndIncrement());
         Map<WorkerChannel, List<Assignment>> claimed = workers.isEmpty() ? Map.of() : claim(c, workers, created, ahead);
@@ -226,10 +225,6 @@ public class Dispatcher {
             this.now = now;
             this.free = List.copyOf(freeByType.entrySet());
             this.sql = free.isEmpty() || free.size() > TYPES_PER_QUERY ? null : candidatesSql(free, 1);
-        }
-
-        Dispatcher owner() {
-            return Dispatcher.this;
         }
 
         @Override

@@ -44,9 +44,9 @@ class PublicationOrderTest {
     void completionsInSequenceOrderPublishAtOnce() {
         PublicationOrder.Slot a = order.register();
         PublicationOrder.Slot b = order.register();
-        order.complete(a, events(1, 2), 1, 2);
+        order.complete(a, events(1, 2));
         assertEquals(List.of("1", "2"), published);
-        order.complete(b, events(3, 3), 3, 3);
+        order.complete(b, events(3, 3));
         assertEquals(List.of("1", "2", "3"), published);
     }
 
@@ -54,12 +54,12 @@ class PublicationOrderTest {
     void aLaterNumberWaitsForTheTransactionRegisteredBeforeItThatHoldsTheLowerOnes() throws Exception {
         PublicationOrder.Slot a = order.register();
         PublicationOrder.Slot b = order.register();
-        Thread later = completeInThread(b, events(2, 3), 2, 3);
+        Thread later = completeInThread(b, events(2, 3));
         awaitWaiting(later);
         assertEquals(List.of(), published, "2 and 3 wait for 1");
         List<Event> withLive = new ArrayList<>(List.of(live("output")));
         withLive.addAll(events(1, 1));
-        order.complete(a, withLive, 1, 1);
+        order.complete(a, withLive);
         later.join(TimeUnit.SECONDS.toMillis(10));
         assertEquals(List.of("output", "1", "2", "3"), published, "a transaction's live event stays with it");
     }
@@ -67,38 +67,38 @@ class PublicationOrderTest {
     @Test
     void anotherReplicasNumbersHoldNothingBackWhenNothingRegisteredEarlierIsInFlight() {
         PublicationOrder.Slot a = order.register();
-        order.complete(a, events(1, 1), 1, 1);
+        order.complete(a, events(1, 1));
         PublicationOrder.Slot b = order.register();
-        order.complete(b, events(5, 5), 5, 5);
+        order.complete(b, events(5, 5));
         assertEquals(List.of("1", "5"), published, "2 to 4 were another replica's");
     }
 
     @Test
     void aGapWaitsOnlyForTransactionsRegisteredBeforeItCompletedAndRolledBackOnesReleaseIt() throws Exception {
         PublicationOrder.Slot a = order.register();
-        order.complete(a, events(1, 1), 1, 1);
+        order.complete(a, events(1, 1));
         PublicationOrder.Slot inFlight = order.register();
         PublicationOrder.Slot b = order.register();
-        Thread waiting = completeInThread(b, events(5, 5), 5, 5);
+        Thread waiting = completeInThread(b, events(5, 5));
         awaitWaiting(waiting);
         assertEquals(List.of("1"), published, "2 to 4 may be the in-flight transaction's");
         PublicationOrder.Slot registeredLater = order.register(); // takes its numbers after 5: no reason to wait
-        order.complete(inFlight, null, 0, 0); // rolled back
+        order.complete(inFlight, null); // rolled back
         waiting.join(TimeUnit.SECONDS.toMillis(10));
         assertEquals(List.of("1", "5"), published);
-        order.complete(registeredLater, events(6, 6), 6, 6);
+        order.complete(registeredLater, events(6, 6));
         assertEquals(List.of("1", "5", "6"), published);
     }
 
     @Test
     void aTransactionRegisteredEarlierThatTookHigherNumbersPublishesAfter() throws Exception {
         PublicationOrder.Slot a = order.register();
-        order.complete(a, events(1, 1), 1, 1);
+        order.complete(a, events(1, 1));
         PublicationOrder.Slot slow = order.register(); // e.g. still sending its writes
         PublicationOrder.Slot b = order.register();
-        Thread waiting = completeInThread(b, events(4, 4), 4, 4);
+        Thread waiting = completeInThread(b, events(4, 4));
         awaitWaiting(waiting);
-        order.complete(slow, events(5, 6), 5, 6);
+        order.complete(slow, events(5, 6));
         waiting.join(TimeUnit.SECONDS.toMillis(10));
         assertEquals(List.of("1", "4", "5", "6"), published, "2 and 3 were another replica's");
     }
@@ -116,7 +116,7 @@ class PublicationOrderTest {
             PublicationOrder.Slot slot = slots.get(i);
             Thread t = new Thread(() -> {
                 awaitQuietly(start);
-                order.complete(slot, events(seq, seq), seq, seq);
+                order.complete(slot, events(seq, seq));
             });
             threads.add(t);
             t.start();
@@ -128,8 +128,8 @@ class PublicationOrderTest {
         assertEquals(LongStream.rangeClosed(1, count).mapToObj(String::valueOf).toList(), published);
     }
 
-    private Thread completeInThread(PublicationOrder.Slot slot, List<Event> events, long first, long last) {
-        Thread t = new Thread(() -> order.complete(slot, events, first, last));
+    private Thread completeInThread(PublicationOrder.Slot slot, List<Event> events) {
+        Thread t = new Thread(() -> order.complete(slot, events));
         threads.add(t);
         t.start();
         return t;
