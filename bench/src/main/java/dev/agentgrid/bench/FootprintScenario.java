@@ -39,6 +39,7 @@ public final class FootprintScenario implements Scenario {
     private static final String AGENT_TYPE = "footprint";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final String AOT_CACHE = "-XX:AOTCache=";
 
     private boolean statsUnimplemented;
 
@@ -56,8 +57,11 @@ public final class FootprintScenario implements Scenario {
         Duration workerIdle = options.duration("idle", Duration.ofSeconds(30));
         Duration planeIdle = options.duration("plane-idle", Duration.ofSeconds(10));
         List<String> variants = split(options.string("plane-jvm", "default,c1,cds,c1+cds"));
+        String aotJavaOption = options.string("aot-java", "");
         List<String> tunedWorker = split(options.string("worker-tuned-flags", WORKER_TUNED_FLAGS));
         List<String> workerVariants = split(options.string("worker-jvm", "default,tuned,tuned+cds"));
+        Path ownJava = ownJava();
+        Path aotJava = aotJava(aotJavaOption, variants);
         Path work = Files.createTempDirectory("agentgrid-footprint-");
         try {
             Path archive = work.resolve("plane.jsa");
@@ -65,7 +69,14 @@ public final class FootprintScenario implements Scenario {
                 trainClassArchive(planeJar, dbUrl, dbUser, archive, work, report);
             }
             for (String variant : variants) {
-                measurePlane(variant, planeFlags(variant, archive), planeJar, dbUrl, dbUser, planeIdle, work, report);
+                boolean aot = words(variant).contains("aot");
+                Path java = aot ? aotJava : ownJava;
+                Path cache = work.resolve("plane-" + variant.replace('+', '-') + ".aot");
+                List<String> flags = planeFlags(variant, archive, cache);
+                if (aot) {
+                    trainAotCache(java, planeJar, flags, cache, dbUrl, dbUser, work, report);
+                }
+                measurePlane(variant, java, flags, planeJar, dbUrl, dbUser, planeIdle, work, report);
             }
             measureWorkers(planeJar, workerJar, dbUrl, dbUser, workerIdle, workerVariants, tunedWorker, work, report);
         } finally {
@@ -73,10 +84,69 @@ public final class FootprintScenario implements Scenario {
         }
     }
 
-    /** JVM flags of a plane variant: words joined by '+', e.g. {@code c1+cds}. */
-    private static List<String> planeFlags(String variant, Path archive) {
+    /**
+     * The {@code java} of JDK 25 or later that {@code aot} variants run on, checked before anything
+     * starts; null when no variant needs one.
+     */
+    static Path aotJava(String option, List<String> variants) {
+        if (variants.stream().noneMatch(v -> words(v).contains("aot"))) {
+            return null;
+        }
+        if (option.isBlank()) {
+            throw new IllegalArgumentException("--plane-jvm " + variants
+                    + ": the aot word needs --aot-java=<path to the java of a JDK 25 or later>");
+        }
+        Path java = Path.of(option);
+        if (!Files.isExecutable(java)) {
+            throw new IllegalArgumentException("--aot-java=" + option + ": not an executable file");
+        }
+        int release = javaRelease(java);
+        if (release < 25) {
+            throw new IllegalArgumentException("--aot-java=" + option + ": JDK " + (release < 0 ? "of unknown release" : release)
+                    + "; AOT caches (-XX:AOTCache) need JDK 25 or later");
+        }
+        return java;
+    }
+
+    /**
+     * The feature release of the JDK a {@code java} belongs to, from its home's {@code release}
+     * file ({@code JAVA_VERSION="25.0.3"}); -1 if that cannot be read.
+     */
+    static int javaRelease(Path java) {
+        Path home = java.toAbsolutePath().getParent() == null ? null : java.toAbsolutePath().getParent().getParent();
+        if (home == null || !Files.isRegularFile(home.resolve("release"))) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    String feature = v.startsWith("1.") ? v.substring(2) : v;
+                    int end = 0;
+                    while (end < feature.length() && Character.isDigit(feature.charAt(end))) {
+                        end++;
+                    }
+                    return end == 0 ? -1 : Integer.parseInt(feature.substring(0, end));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * JVM flags of a plane variant: words joined by '+', e.g. {@code c1+cds}. {@code aot} maps the
+     * variant's own AOT cache (JDK 25 or later, {@code --aot-java}).
+     */
+    private static List<String> planeFlags(String variant, Path archive, Path aotCache) {
         return flags("--plane-jvm", variant, Map.of("default", List.of(), "c1", List.of("-XX:TieredStopAtLevel=1"),
-                "serial", List.of("-XX:+UseSerialGC"), "cds", List.of("-XX:SharedArchiveFile=" + archive)));
+                "serial", List.of("-XX:+UseSerialGC"), "cds", List.of("-XX:SharedArchiveFile=" + archive),
+                "aot", List.of(AOT_CACHE + aotCache)));
+    }
+
+    private static List<String> words(String variant) {
+        return List.of(variant.split("\\+"));
     }
 
     /** The flags of each word of {@code variant} (words joined by '+'), in order. */
@@ -101,7 +171,7 @@ public final class FootprintScenario implements Scenario {
             throws Exception {
         try (PlaneDatabase db = PlaneDatabase.fresh(dbUrl, dbUser)) {
             int port = JavaProcess.freePort();
-            JavaProcess plane = startPlane(jar, List.of("-XX:ArchiveClassesAtExit=" + archive), db, port,
+            JavaProcess plane = startPlane(ownJava(), jar, List.of("-XX:ArchiveClassesAtExit=" + archive), db, port,
                     work.resolve("plane-cds-training.log"));
             try {
                 awaitServing(plane, port);
@@ -116,15 +186,43 @@ public final class FootprintScenario implements Scenario {
         report.note("footprint: class-data archive %s, %.1f MiB", archive, ProcStats.mib(Files.size(archive)));
     }
 
-    private void measurePlane(String variant, List<String> flags, Path jar, String dbUrl, String dbUser,
+    /**
+     * An AOT cache on JDK 25: one run with the variant's flags, {@code -XX:AOTCacheOutput} in place
+     * of {@code -XX:AOTCache}, starts to SERVING and stops on SIGTERM; the JVM writes the cache
+     * (the classes loaded and linked, and the methods' profiles) as it exits.
+     */
+    private static void trainAotCache(Path java, Path jar, List<String> variantFlags, Path cache, String dbUrl,
+            String dbUser, Path work, Report report) throws Exception {
+        List<String> flags = new ArrayList<>();
+        for (String f : variantFlags) {
+            flags.add(f.startsWith(AOT_CACHE) ? "-XX:AOTCacheOutput=" + cache : f);
+        }
+        try (PlaneDatabase db = PlaneDatabase.fresh(dbUrl, dbUser)) {
+            int port = JavaProcess.freePort();
+            try (JavaProcess plane = startPlane(java, jar, flags, db, port, work.resolve("plane-aot-training.log"))) {
+                awaitServing(plane, port);
+                plane.stop();
+            }
+        }
+        if (!Files.isRegularFile(cache)) {
+            throw new IllegalStateException("the plane wrote no AOT cache at exit; see "
+                    + work.resolve("plane-aot-training.log"));
+        }
+        report.note("footprint: AOT cache %s (JDK %d), %.1f MiB", cache, javaRelease(java),
+                ProcStats.mib(Files.size(cache)));
+    }
+
+    private void measurePlane(String variant, Path java, List<String> flags, Path jar, String dbUrl, String dbUser,
             Duration idle, Path work, Report report) throws Exception {
         try (PlaneDatabase db = PlaneDatabase.fresh(dbUrl, dbUser)) {
             int port = JavaProcess.freePort();
             for (String start : List.of("cold", "warm")) {
-                JavaProcess plane = startPlane(jar, flags, db, port, work.resolve("plane-" + variant + "-" + start + ".log"));
+                JavaProcess plane = startPlane(java, jar, flags, db, port,
+                        work.resolve("plane-" + variant + "-" + start + ".log"));
                 try {
                     double readyMs = awaitServing(plane, port);
-                    Report.Line line = report.line("footprint_plane").put("jvm", variant).put("db", db.kind())
+                    Report.Line line = report.line("footprint_plane").put("jvm", variant).put("jdk", javaRelease(java))
+                            .put("db", db.kind())
                             .put("start", start).put("plane_ready_ms", readyMs);
                     ManagedChannel channel = Channels.plaintext("localhost:" + port);
                     try {
@@ -157,7 +255,8 @@ public final class FootprintScenario implements Scenario {
             List<String> variants, List<String> tunedFlags, Path work, Report report) throws Exception {
         try (PlaneDatabase db = PlaneDatabase.fresh(dbUrl, dbUser)) {
             int port = JavaProcess.freePort();
-            try (JavaProcess plane = startPlane(planeJar, List.of(), db, port, work.resolve("plane-for-workers.log"))) {
+            try (JavaProcess plane = startPlane(ownJava(), planeJar, List.of(), db, port,
+                    work.resolve("plane-for-workers.log"))) {
                 awaitServing(plane, port);
                 ManagedChannel channel = Channels.plaintext("localhost:" + port);
                 try {
@@ -246,15 +345,19 @@ public final class FootprintScenario implements Scenario {
         }
     }
 
-    private static JavaProcess startPlane(Path jar, List<String> flags, PlaneDatabase db, int port, Path log)
-            throws IOException {
+    private static Path ownJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private static JavaProcess startPlane(Path java, Path jar, List<String> flags, PlaneDatabase db, int port,
+            Path log) throws IOException {
         Map<String, String> env = new HashMap<>(db.env());
         env.put("GRPC_SERVER_PORT", Integer.toString(port));
         env.put("AGENTGRID_LOG_LEVEL", "WARN");
         if (!env.containsKey("AGENTGRID_DB_URL")) {
             env.put("AGENTGRID_DB_URL", null); // an inherited PostgreSQL URL must not override the H2 directory
         }
-        return JavaProcess.start(jar, flags, List.of(), env, log);
+        return JavaProcess.start(java, jar, flags, List.of(), env, log);
     }
 
     /** Polls the plane's gRPC health check every 10 ms; milliseconds from spawn to SERVING. */

@@ -27,12 +27,18 @@ final class JavaProcess implements AutoCloseable {
 
     static JavaProcess start(Path jar, List<String> jvmFlags, List<String> args, Map<String, String> env, Path log)
             throws IOException {
+        return start(Path.of(System.getProperty("java.home"), "bin", "java"), jar, jvmFlags, args, env, log);
+    }
+
+    /** As {@link #start(Path, List, List, Map, Path)}, with another {@code java} than the benchmark's own. */
+    static JavaProcess start(Path java, Path jar, List<String> jvmFlags, List<String> args, Map<String, String> env,
+            Path log) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("missing " + jar.toAbsolutePath()
                     + "; build the jars first: ./mvnw -B -ntp -pl control-plane,worker-agent,web-bridge -am package -DskipTests");
         }
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(java.toString());
         cmd.addAll(jvmFlags);
         cmd.add("-jar");
         cmd.add(jar.toString());
