@@ -33,7 +33,7 @@ final class ClientSession implements Subscriber {
     private volatile Instant lastPing;
 
     ClientSession(WebSocketSession ws, Channel channel, String address, Room firstRoom, int maxQueuedFrames,
-            int maxFrameBytes, Instant now, Closer closer) {
+            QueueBudget budget, int maxFrameBytes, Instant now, Closer closer) {
         this.ws = ws;
         this.channel = channel;
         this.address = address;
@@ -42,9 +42,8 @@ final class ClientSession implements Subscriber {
         this.assembler = new MessageAssembler(maxFrameBytes);
         this.lastInbound = now;
         this.lastPing = now;
-        this.outbox = new Outbox(maxQueuedFrames, new ChannelFrameWriter(channel),
-                () -> closer.close(this, CloseCodes.SLOW_CONSUMER,
-                        "slow consumer: more than " + maxQueuedFrames + " frames waiting"),
+        this.outbox = new Outbox(maxQueuedFrames, budget, new ChannelFrameWriter(channel),
+                reason -> closer.close(this, CloseCodes.SLOW_CONSUMER, reason),
                 error -> closer.gone(this, error));
     }
 

@@ -10,14 +10,21 @@ import java.util.function.Consumer;
 /**
  * One socket's outgoing frames, written a batch at a time: the next batch goes out when the
  * previous one has reached the socket. A client that stops reading therefore makes frames wait here, not
- * in Netty, and the live queue is bounded: when it is full the outbox gives up, drops what it
- * holds and reports the overflow (the session then closes as a slow consumer). Replayed history
+ * in Netty, and the live queue is bounded, on its own and by the {@link QueueBudget} all outboxes
+ * share: when it is full the outbox gives up, drops what it holds and reports the overflow (the
+ * session then closes as a slow consumer). Replayed history
  * is written first and is paced by its producer through {@link #replayBelow}, so it needs no
  * bound of its own. Thread-safe; writes may start on any thread and continue on the writer's.
  */
 final class Outbox {
     /** Most frames handed to the socket at once, before waiting for their writes to complete. */
     static final int PIPELINE = 64;
+    /**
+     * A live queue that grew past this many frames gets a new, small array once it is empty again:
+     * an {@link ArrayDeque} never shrinks, and a thousand sockets that were once far behind would
+     * otherwise keep their grown arrays (512 KB each at 100,000 frames) for as long as they live.
+     */
+    static final int SHRINK_ABOVE = 1024;
     /** Writes a batch of frames in order; the future completes when all have reached the socket. */
     @FunctionalInterface
     interface Writer {
@@ -25,21 +32,33 @@ final class Outbox {
     }
 
     private final int capacity;
+    private final QueueBudget budget;
     private final Writer writer;
-    private final Runnable onOverflow;
+    private final Consumer<String> onOverflow;
     private final Consumer<Throwable> onWriteError;
 
     // Guarded by this.
     private final ArrayDeque<byte[]> replay = new ArrayDeque<>();
-    private final ArrayDeque<byte[]> live = new ArrayDeque<>();
+    private ArrayDeque<byte[]> live = new ArrayDeque<>();
+    private int livePeak;
+    private int shrinks;
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean writing;
     private boolean closed;
     private long taken; // frames whose batch completed: the socket took them
     private long takenAtLastLook;
 
-    Outbox(int capacity, Writer writer, Runnable onOverflow, Consumer<Throwable> onWriteError) {
+    /**
+     * @param capacity live frames this socket may have waiting
+     * @param budget the live frames all sockets may have waiting
+     * @param writer writes batches to the socket
+     * @param onOverflow told once, with the reason, when a live frame found the queue full
+     * @param onWriteError told when a write failed (the outbox is closed then)
+     */
+    Outbox(int capacity, QueueBudget budget, Writer writer, Consumer<String> onOverflow,
+            Consumer<Throwable> onWriteError) {
         this.capacity = capacity;
+        this.budget = budget;
         this.writer = writer;
         this.onOverflow = onOverflow;
         this.onWriteError = onWriteError;
@@ -52,22 +71,30 @@ final class Outbox {
      */
     boolean offer(byte[] frame) {
         boolean start = false;
-        boolean overflowed = false;
+        String overflow = null;
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            if (live.size() >= capacity) {
+            int waiting = live.size();
+            if (waiting >= capacity) {
+                overflow = "slow consumer: more than " + capacity + " frames waiting";
+            } else if (!budget.mayQueue(waiting)) {
+                overflow = "slow consumer: " + waiting + " frames waiting while the bridge holds "
+                        + budget.queued() + " for all sockets, more than its " + budget.max();
+            }
+            if (overflow != null) {
                 closeLocked();
-                overflowed = true;
             } else {
                 live.add(frame);
+                budget.added(1);
+                livePeak = Math.max(livePeak, waiting + 1);
                 start = startLocked();
             }
         }
-        if (overflowed) {
+        if (overflow != null) {
             releaseWaiters();
-            onOverflow.run();
+            onOverflow.accept(overflow);
             return false;
         }
         if (start) {
@@ -108,6 +135,11 @@ final class Outbox {
         return replay.size() + live.size();
     }
 
+    /** How often the live queue's grown array was given up for a small one (see {@link #SHRINK_ABOVE}). */
+    synchronized int shrinks() {
+        return shrinks;
+    }
+
     /** Drops everything and refuses further frames. */
     void close() {
         synchronized (this) {
@@ -119,7 +151,8 @@ final class Outbox {
     private void closeLocked() {
         closed = true;
         replay.clear();
-        live.clear();
+        budget.removed(live.size());
+        live = new ArrayDeque<>(0);
     }
 
     private boolean startLocked() {
@@ -141,15 +174,23 @@ final class Outbox {
             List<byte[]> batch = new ArrayList<>(PIPELINE);
             List<CompletableFuture<Void>> ready = new ArrayList<>(0);
             synchronized (this) {
+                int fromLive = 0;
                 while (!closed && batch.size() < PIPELINE) {
                     byte[] f = replay.poll();
                     if (f == null) {
                         f = live.poll();
-                    }
-                    if (f == null) {
-                        break;
+                        if (f == null) {
+                            break;
+                        }
+                        fromLive++;
                     }
                     batch.add(f);
+                }
+                budget.removed(fromLive);
+                if (live.isEmpty() && livePeak > SHRINK_ABOVE) {
+                    live = new ArrayDeque<>();
+                    livePeak = 0;
+                    shrinks++;
                 }
                 for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
                     Waiter w = it.next();

@@ -35,6 +35,7 @@ public class SocketSessions implements ClientSession.Closer {
     private final AddressLimits limits;
     private final Keepalive keepalive;
     private final Map<WebSocketSession, ClientSession> open = new ConcurrentHashMap<>();
+    private final QueueBudget budget;
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong closedSlow = new AtomicLong();
     private final AtomicLong closedIdle = new AtomicLong();
@@ -48,12 +49,13 @@ public class SocketSessions implements ClientSession.Closer {
         this.hub = hub;
         this.limits = limits;
         this.keepalive = new Keepalive(config.pingInterval(), config.idleTimeout());
+        this.budget = new QueueBudget(config.maxQueuedFramesTotal(), open::size);
         scheduler.schedule(keepalive.tick(), this::tick);
     }
 
     /** Registers a socket, on its connection, whose address was counted by {@link AddressLimits#tryOpen}. */
     ClientSession open(WebSocketSession ws, Channel channel, String address, Room room) {
-        ClientSession s = new ClientSession(ws, channel, address, room, config.maxQueuedFrames(),
+        ClientSession s = new ClientSession(ws, channel, address, room, config.maxQueuedFrames(), budget,
                 config.maxFrameBytes(), scheduler.now(), this);
         open.put(ws, s);
         opened.incrementAndGet();
@@ -121,7 +123,8 @@ public class SocketSessions implements ClientSession.Closer {
 
     /** Numbers for {@code /healthz}. */
     public Stats stats() {
-        return new Stats(open.size(), opened.get(), closedSlow.get(), closedIdle.get(), closedTooBig.get());
+        return new Stats(open.size(), opened.get(), budget.queued(), closedSlow.get(), closedIdle.get(),
+                closedTooBig.get());
     }
 
     /**
@@ -129,12 +132,15 @@ public class SocketSessions implements ClientSession.Closer {
      *
      * @param open sockets open now
      * @param opened sockets opened since start
-     * @param closedSlowConsumer closed because their queue filled up
+     * @param queuedFrames live frames waiting in all sockets' queues now
+     * @param closedSlowConsumer closed because their queue filled up, or the bridge's
+     *        {@code max-queued-frames-total} was spent and theirs held more than its share
      * @param closedIdle closed because they sent nothing for the idle timeout
      * @param closedMessageTooBig closed because a message was too big
      */
     @io.micronaut.serde.annotation.Serdeable
-    public record Stats(int open, long opened, long closedSlowConsumer, long closedIdle, long closedMessageTooBig) {
+    public record Stats(int open, long opened, long queuedFrames, long closedSlowConsumer, long closedIdle,
+            long closedMessageTooBig) {
     }
 
     /** One keepalive pass over every socket, then the next one is scheduled. */

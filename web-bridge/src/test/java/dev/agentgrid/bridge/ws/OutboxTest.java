@@ -18,13 +18,13 @@ class OutboxTest {
     private final List<CompletableFuture<Void>> inFlight = new ArrayList<>();
     private final AtomicInteger overflows = new AtomicInteger();
     private final List<Throwable> errors = new ArrayList<>();
-    private final Outbox outbox = new Outbox(3, frames -> {
+    private final Outbox outbox = new Outbox(3, QueueBudget.unbounded(), frames -> {
         frames.forEach(frame -> written.add(new String(frame, StandardCharsets.UTF_8)));
         batchSizes.add(frames.size());
         CompletableFuture<Void> f = new CompletableFuture<>();
         inFlight.add(f);
         return f;
-    }, overflows::incrementAndGet, errors::add);
+    }, reason -> overflows.incrementAndGet(), errors::add);
 
     private static byte[] f(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -57,12 +57,12 @@ class OutboxTest {
     void aBatchHoldsAtMostPipelineFrames() {
         List<Integer> sizes = new ArrayList<>();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
-        Outbox big = new Outbox(1_000, frames -> {
+        Outbox big = new Outbox(1_000, QueueBudget.unbounded(), frames -> {
             sizes.add(frames.size());
             CompletableFuture<Void> f = new CompletableFuture<>();
             pending.add(f);
             return f;
-        }, () -> { }, e -> { });
+        }, reason -> { }, e -> { });
         for (int i = 0; i < 1 + Outbox.PIPELINE + 10; i++) {
             big.offer(f("x" + i));
         }
@@ -138,15 +138,97 @@ class OutboxTest {
     @Test
     void writesThatCompleteAtOnceDoNotRecurse() {
         List<String> out = new ArrayList<>();
-        Outbox immediate = new Outbox(100_000, frames -> {
+        Outbox immediate = new Outbox(100_000, QueueBudget.unbounded(), frames -> {
             frames.forEach(frame -> out.add("x"));
             return CompletableFuture.completedFuture(null);
-        }, () -> { }, e -> { });
+        }, reason -> { }, e -> { });
         List<byte[]> many = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
             many.add(f("r"));
         }
         immediate.replay(many);
         assertEquals(50_000, out.size());
+    }
+
+    /** An outbox on a socket that never finishes a write: its first frame stays in flight, the rest wait. */
+    private static Outbox stuck(int capacity, QueueBudget budget, List<String> overflowed) {
+        return new Outbox(capacity, budget, frames -> new CompletableFuture<>(), overflowed::add, e -> { });
+    }
+
+    @Test
+    void aSpentBudgetClosesTheSocketHoldingMoreThanItsShareAndSparesTheOthers() {
+        QueueBudget budget = new QueueBudget(6, () -> 2); // a share of 3 each
+        List<String> aClosed = new ArrayList<>();
+        List<String> bClosed = new ArrayList<>();
+        Outbox a = stuck(100, budget, aClosed);
+        Outbox b = stuck(100, budget, bClosed);
+        a.offer(f("in flight"));
+        b.offer(f("in flight"));
+        for (int i = 0; i < 5; i++) {
+            assertTrue(a.offer(f("a" + i)));
+        }
+        assertTrue(b.offer(f("b0")));
+        assertEquals(6, budget.queued(), "frames in flight are the socket's, not waiting");
+        assertTrue(b.offer(f("b1")), "over the budget, but b holds less than its share");
+        assertEquals(7, budget.queued());
+
+        assertFalse(a.offer(f("a5")), "a holds 5, more than its share of 3, while the budget is spent");
+        assertEquals(1, aClosed.size());
+        assertTrue(aClosed.get(0).contains("7 for all sockets, more than its 6"), aClosed.get(0));
+        assertEquals(0, a.pending());
+        assertEquals(2, budget.queued(), "what a held left the budget with it");
+        assertTrue(b.offer(f("b2")));
+        assertEquals(List.of(), bClosed);
+        assertEquals(3, budget.queued());
+    }
+
+    @Test
+    void framesLeaveTheBudgetWhenTheSocketTakesThemOrCloses() {
+        QueueBudget budget = new QueueBudget(1_000, () -> 1);
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        Outbox o = new Outbox(100, budget, frames -> {
+            CompletableFuture<Void> w = new CompletableFuture<>();
+            writes.add(w);
+            return w;
+        }, reason -> { }, e -> { });
+        for (int i = 0; i < 10; i++) {
+            o.offer(f("x" + i));
+        }
+        assertEquals(9, budget.queued());
+        writes.get(0).complete(null);
+        assertEquals(0, budget.queued(), "the nine went out as one batch");
+        writes.get(1).complete(null);
+        o.offer(f("in flight"));
+        o.replay(List.of(f("h0"), f("h1"), f("h2")));
+        o.offer(f("live"));
+        assertEquals(4, o.pending());
+        assertEquals(1, budget.queued(), "replayed frames are paced by their producer, not budgeted");
+        o.close();
+        assertEquals(0, budget.queued());
+    }
+
+    @Test
+    void aLiveQueueThatGrewLargeGetsASmallArrayOnceEmptyAgain() {
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        Outbox o = new Outbox(10_000, QueueBudget.unbounded(), frames -> {
+            CompletableFuture<Void> w = new CompletableFuture<>();
+            writes.add(w);
+            return w;
+        }, reason -> { }, e -> { });
+        for (int i = 0; i < 1 + Outbox.PIPELINE; i++) {
+            o.offer(f("small"));
+        }
+        writes.get(0).complete(null);
+        writes.get(1).complete(null);
+        assertEquals(0, o.pending());
+        assertEquals(0, o.shrinks(), "a queue that stayed small keeps its array");
+        for (int i = 0; i < Outbox.SHRINK_ABOVE + 2; i++) { // the first goes straight out
+            o.offer(f("big"));
+        }
+        for (int i = 2; o.pending() > 0; i++) {
+            writes.get(i).complete(null);
+        }
+        writes.get(writes.size() - 1).complete(null);
+        assertEquals(1, o.shrinks());
     }
 }
