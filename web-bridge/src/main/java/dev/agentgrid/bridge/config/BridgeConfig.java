@@ -26,9 +26,10 @@ import java.util.Locale;
  *        env {@code AGENTGRID_BRIDGE_IDLE_TIMEOUT}
  * @param maxQueuedFrames frames waiting for one slow socket before it is closed; env
  *        {@code AGENTGRID_BRIDGE_MAX_QUEUED_FRAMES}
- * @param maxQueuedFramesTotal frames waiting for all sockets together before the sockets holding
- *        more than their share of it are closed as slow consumers (so slow sockets cannot fill the
- *        heap; at most about twice this many wait); env {@code AGENTGRID_BRIDGE_MAX_QUEUED_FRAMES_TOTAL}
+ * @param maxQueuedBytesTotal bytes of frames waiting for all sockets together (a frame counted for
+ *        every socket it waits for) before the sockets holding more than their share are closed as
+ *        slow consumers, so slow sockets cannot fill the heap; env
+ *        {@code AGENTGRID_BRIDGE_MAX_QUEUED_BYTES_TOTAL}
  * @param maxConnectionsPerAddress concurrent sockets per client address; env
  *        {@code AGENTGRID_BRIDGE_MAX_CONNECTIONS_PER_ADDRESS}
  * @param maxMessagesPerSecond client frames per second per client address; env
@@ -50,7 +51,7 @@ public record BridgeConfig(
         @Bindable(defaultValue = "20s") Duration pingInterval,
         @Bindable(defaultValue = "60s") Duration idleTimeout,
         @Bindable(defaultValue = "1000") int maxQueuedFrames,
-        @Bindable(defaultValue = "200000") int maxQueuedFramesTotal,
+        @Bindable(defaultValue = "67108864") long maxQueuedBytesTotal,
         @Bindable(defaultValue = "20") int maxConnectionsPerAddress,
         @Bindable(defaultValue = "20") int maxMessagesPerSecond,
         @Bindable(defaultValue = "65536") int maxFrameBytes,
@@ -88,7 +89,9 @@ public record BridgeConfig(
         }
         atLeast(problems, "ring-size", ringSize, 1);
         atLeast(problems, "max-queued-frames", maxQueuedFrames, 1);
-        atLeast(problems, "max-queued-frames-total", maxQueuedFramesTotal, 1);
+        if (maxQueuedBytesTotal < 1024 * 1024) {
+            problems.add("max-queued-bytes-total: " + maxQueuedBytesTotal + " (expected: >= 1048576)");
+        }
         atLeast(problems, "max-connections-per-address", maxConnectionsPerAddress, 1);
         atLeast(problems, "max-messages-per-second", maxMessagesPerSecond, 1);
         if (maxFrameBytes < 256 || maxFrameBytes > FRAME_BYTES_CAP) {

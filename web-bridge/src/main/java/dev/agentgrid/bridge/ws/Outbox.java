@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 /**
  * One socket's outgoing frames, written a batch at a time: the next batch goes out when the
  * previous one has reached the socket. A client that stops reading therefore makes frames wait here, not
- * in Netty, and the live queue is bounded, on its own and by the {@link QueueBudget} all outboxes
- * share: when it is full the outbox gives up, drops what it holds and reports the overflow (the
- * session then closes as a slow consumer). Replayed history
+ * in Netty, and the live queue is bounded, on its own in frames and in bytes by the
+ * {@link QueueBudget} all outboxes share: when it is full the outbox gives up, drops what it
+ * holds and reports the overflow (the session then closes as a slow consumer). Replayed history
  * is written first and is paced by its producer through {@link #replayBelow}, so it needs no
  * bound of its own. Thread-safe; writes may start on any thread and continue on the writer's.
  */
@@ -40,6 +40,7 @@ final class Outbox {
     // Guarded by this.
     private final ArrayDeque<byte[]> replay = new ArrayDeque<>();
     private ArrayDeque<byte[]> live = new ArrayDeque<>();
+    private long liveBytes; // what the live frames count against the budget
     private int livePeak;
     private int shrinks;
     private final List<Waiter> waiters = new ArrayList<>();
@@ -50,7 +51,7 @@ final class Outbox {
 
     /**
      * @param capacity live frames this socket may have waiting
-     * @param budget the live frames all sockets may have waiting
+     * @param budget the bytes of live frames all sockets may have waiting
      * @param writer writes batches to the socket
      * @param onOverflow told once, with the reason, when a live frame found the queue full
      * @param onWriteError told when a write failed (the outbox is closed then)
@@ -79,15 +80,17 @@ final class Outbox {
             int waiting = live.size();
             if (waiting >= capacity) {
                 overflow = "slow consumer: more than " + capacity + " frames waiting";
-            } else if (!budget.mayQueue(waiting)) {
-                overflow = "slow consumer: " + waiting + " frames waiting while the bridge holds "
-                        + budget.queued() + " for all sockets, more than its " + budget.max();
+            } else if (!budget.mayQueue(liveBytes)) {
+                overflow = "slow consumer: " + liveBytes + " bytes waiting, over its share of the bridge's "
+                        + budget.max() + "-byte budget";
             }
             if (overflow != null) {
                 closeLocked();
             } else {
                 live.add(frame);
-                budget.added(1);
+                long cost = QueueBudget.cost(frame);
+                liveBytes += cost;
+                budget.added(cost);
                 livePeak = Math.max(livePeak, waiting + 1);
                 start = startLocked();
             }
@@ -151,7 +154,8 @@ final class Outbox {
     private void closeLocked() {
         closed = true;
         replay.clear();
-        budget.removed(live.size());
+        budget.removed(liveBytes);
+        liveBytes = 0;
         live = new ArrayDeque<>(0);
     }
 
@@ -174,7 +178,7 @@ final class Outbox {
             List<byte[]> batch = new ArrayList<>(PIPELINE);
             List<CompletableFuture<Void>> ready = new ArrayList<>(0);
             synchronized (this) {
-                int fromLive = 0;
+                long fromLive = 0;
                 while (!closed && batch.size() < PIPELINE) {
                     byte[] f = replay.poll();
                     if (f == null) {
@@ -182,10 +186,11 @@ final class Outbox {
                         if (f == null) {
                             break;
                         }
-                        fromLive++;
+                        fromLive += QueueBudget.cost(f);
                     }
                     batch.add(f);
                 }
+                liveBytes -= fromLive;
                 budget.removed(fromLive);
                 if (live.isEmpty() && livePeak > SHRINK_ABOVE) {
                     live = new ArrayDeque<>();

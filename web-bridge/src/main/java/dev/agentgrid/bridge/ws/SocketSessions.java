@@ -49,7 +49,7 @@ public class SocketSessions implements ClientSession.Closer {
         this.hub = hub;
         this.limits = limits;
         this.keepalive = new Keepalive(config.pingInterval(), config.idleTimeout());
-        this.budget = new QueueBudget(config.maxQueuedFramesTotal(), open::size);
+        this.budget = new QueueBudget(config.maxQueuedBytesTotal(), open::size);
         scheduler.schedule(keepalive.tick(), this::tick);
     }
 
@@ -96,7 +96,7 @@ public class SocketSessions implements ClientSession.Closer {
         // closing the connection at once would make the client's late frames reset it and could
         // lose the close frame. A client that never answers is dropped after close-grace.
         try {
-            ws.sendAsync(new CloseWebSocketFrame(code, reason)).whenComplete((r, err) -> {
+            ws.sendAsync(new CloseWebSocketFrame(code, CloseCodes.reason(reason))).whenComplete((r, err) -> {
                 if (err != null) {
                     dropConnection(s);
                 }
@@ -132,14 +132,15 @@ public class SocketSessions implements ClientSession.Closer {
      *
      * @param open sockets open now
      * @param opened sockets opened since start
-     * @param queuedFrames live frames waiting in all sockets' queues now
+     * @param queuedBytes bytes of the live frames waiting in all sockets' queues now (as the
+     *        bridge's {@code max-queued-bytes-total} counts them)
      * @param closedSlowConsumer closed because their queue filled up, or the bridge's
-     *        {@code max-queued-frames-total} was spent and theirs held more than its share
+     *        {@code max-queued-bytes-total} was spent and theirs held more than its share
      * @param closedIdle closed because they sent nothing for the idle timeout
      * @param closedMessageTooBig closed because a message was too big
      */
     @io.micronaut.serde.annotation.Serdeable
-    public record Stats(int open, long opened, long queuedFrames, long closedSlowConsumer, long closedIdle,
+    public record Stats(int open, long opened, long queuedBytes, long closedSlowConsumer, long closedIdle,
             long closedMessageTooBig) {
     }
 

@@ -155,36 +155,43 @@ class OutboxTest {
         return new Outbox(capacity, budget, frames -> new CompletableFuture<>(), overflowed::add, e -> { });
     }
 
+    /** An 8-byte frame: it counts 40 bytes against a budget. */
+    private static byte[] f8(String prefix, int i) {
+        return f(String.format("%-8s", prefix + i).substring(0, 8));
+    }
+
+    private static final long COST = 8 + QueueBudget.FRAME_OVERHEAD;
+
     @Test
     void aSpentBudgetClosesTheSocketHoldingMoreThanItsShareAndSparesTheOthers() {
-        QueueBudget budget = new QueueBudget(6, () -> 2); // a share of 3 each
+        QueueBudget budget = new QueueBudget(6 * COST, () -> 2); // a share of 3 frames each
         List<String> aClosed = new ArrayList<>();
         List<String> bClosed = new ArrayList<>();
         Outbox a = stuck(100, budget, aClosed);
         Outbox b = stuck(100, budget, bClosed);
-        a.offer(f("in flight"));
-        b.offer(f("in flight"));
+        a.offer(f8("a", -1));
+        b.offer(f8("b", -1));
         for (int i = 0; i < 5; i++) {
-            assertTrue(a.offer(f("a" + i)));
+            assertTrue(a.offer(f8("a", i)));
         }
-        assertTrue(b.offer(f("b0")));
-        assertEquals(6, budget.queued(), "frames in flight are the socket's, not waiting");
-        assertTrue(b.offer(f("b1")), "over the budget, but b holds less than its share");
-        assertEquals(7, budget.queued());
+        assertTrue(b.offer(f8("b", 0)));
+        assertEquals(6 * COST, budget.queued(), "frames in flight are the socket's, not waiting");
+        assertTrue(b.offer(f8("b", 1)), "over the budget, but b holds less than its share");
+        assertEquals(7 * COST, budget.queued());
 
-        assertFalse(a.offer(f("a5")), "a holds 5, more than its share of 3, while the budget is spent");
+        assertFalse(a.offer(f8("a", 5)), "a holds 5 frames, more than its share of 3, while the budget is spent");
         assertEquals(1, aClosed.size());
-        assertTrue(aClosed.get(0).contains("7 for all sockets, more than its 6"), aClosed.get(0));
+        assertEquals("slow consumer: 200 bytes waiting, over its share of the bridge's 240-byte budget", aClosed.get(0));
         assertEquals(0, a.pending());
-        assertEquals(2, budget.queued(), "what a held left the budget with it");
-        assertTrue(b.offer(f("b2")));
+        assertEquals(2 * COST, budget.queued(), "what a held left the budget with it");
+        assertTrue(b.offer(f8("b", 2)));
         assertEquals(List.of(), bClosed);
-        assertEquals(3, budget.queued());
+        assertEquals(3 * COST, budget.queued());
     }
 
     @Test
     void framesLeaveTheBudgetWhenTheSocketTakesThemOrCloses() {
-        QueueBudget budget = new QueueBudget(1_000, () -> 1);
+        QueueBudget budget = new QueueBudget(1_000 * COST, () -> 1);
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         Outbox o = new Outbox(100, budget, frames -> {
             CompletableFuture<Void> w = new CompletableFuture<>();
@@ -192,17 +199,17 @@ class OutboxTest {
             return w;
         }, reason -> { }, e -> { });
         for (int i = 0; i < 10; i++) {
-            o.offer(f("x" + i));
+            o.offer(f8("x", i));
         }
-        assertEquals(9, budget.queued());
+        assertEquals(9 * COST, budget.queued());
         writes.get(0).complete(null);
         assertEquals(0, budget.queued(), "the nine went out as one batch");
         writes.get(1).complete(null);
-        o.offer(f("in flight"));
-        o.replay(List.of(f("h0"), f("h1"), f("h2")));
-        o.offer(f("live"));
+        o.offer(f8("in flight", 0));
+        o.replay(List.of(f8("h", 0), f8("h", 1), f8("h", 2)));
+        o.offer(f8("live", 0));
         assertEquals(4, o.pending());
-        assertEquals(1, budget.queued(), "replayed frames are paced by their producer, not budgeted");
+        assertEquals(COST, budget.queued(), "replayed frames are paced by their producer, not budgeted");
         o.close();
         assertEquals(0, budget.queued());
     }

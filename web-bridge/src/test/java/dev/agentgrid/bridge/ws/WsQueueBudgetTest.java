@@ -14,9 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Slow sockets share one budget of waiting frames: each socket's own bound is far away here
- * (10,000 frames), but once 200 frames wait in all, the stuck sockets, each holding more than its
- * share, are closed as slow consumers, and the reading one receives everything. As in
+ * Slow sockets share one budget of waiting bytes: each socket's own bound is far away here
+ * (10,000 frames), but once 8 MiB of frames wait in all, the stuck sockets, each holding more than
+ * its share, are closed as slow consumers, and the reading one receives everything. As in
  * {@link WsSlowConsumerTest}, 30 MB of output outgrows what the kernel's socket buffers hold.
  */
 class WsQueueBudgetTest extends BridgeTestBase {
@@ -25,7 +25,8 @@ class WsQueueBudgetTest extends BridgeTestBase {
 
     @Override
     protected Map<String, String> bridgeProperties() {
-        return Map.of("agentgrid.bridge.max-queued-frames", "10000", "agentgrid.bridge.max-queued-frames-total", "200",
+        return Map.of("agentgrid.bridge.max-queued-frames", "10000", "agentgrid.bridge.max-queued-bytes-total",
+                Integer.toString(8 << 20),
                 "agentgrid.bridge.close-grace", "60s");
     }
 
@@ -55,9 +56,9 @@ class WsQueueBudgetTest extends BridgeTestBase {
                     slow.resume();
                     WsClient.Closed closed = slow.awaitClosed();
                     assertEquals(4008, closed.code(), closed.toString());
-                    assertTrue(closed.reason().contains("for all sockets, more than its 200"), closed.reason());
+                    assertTrue(closed.reason().contains("over its share of the bridge's " + (8 << 20) + "-byte budget"), closed.reason());
                 }
-                Poll.until(() -> websocket("queued_frames"), n -> n == 0, WAIT);
+                Poll.until(() -> websocket("queued_bytes"), n -> n == 0, WAIT);
                 worker.complete(a, "ok");
                 fast.next(r -> "task_status_change".equals(r.type()) && "completed".equals(r.dataText("status")));
             }
