@@ -60,7 +60,7 @@ public final class FootprintScenario implements Scenario {
         String aotJavaOption = options.string("aot-java", "");
         List<String> tunedWorker = split(options.string("worker-tuned-flags", WORKER_TUNED_FLAGS));
         List<String> workerVariants = split(options.string("worker-jvm", "default,tuned,tuned+cds"));
-        Path ownJava = ownJava();
+        Path ownJava = JavaProcess.ownJava();
         Path aotJava = aotJava(aotJavaOption, variants);
         Path work = Files.createTempDirectory("agentgrid-footprint-");
         try {
@@ -102,7 +102,8 @@ public final class FootprintScenario implements Scenario {
         }
         int release = javaRelease(java);
         if (release < 25) {
-            throw new IllegalArgumentException("--aot-java=" + option + ": JDK " + (release < 0 ? "of unknown release" : release)
+            String jdk = release < 0 ? "of unknown release" : Integer.toString(release);
+            throw new IllegalArgumentException("--aot-java=" + option + ": JDK " + jdk
                     + "; AOT caches (-XX:AOTCache) need JDK 25 or later");
         }
         return java;
@@ -171,8 +172,8 @@ public final class FootprintScenario implements Scenario {
             throws Exception {
         try (PlaneDatabase db = PlaneDatabase.fresh(dbUrl, dbUser)) {
             int port = JavaProcess.freePort();
-            JavaProcess plane = startPlane(ownJava(), jar, List.of("-XX:ArchiveClassesAtExit=" + archive), db, port,
-                    work.resolve("plane-cds-training.log"));
+            JavaProcess plane = startPlane(JavaProcess.ownJava(), jar, List.of("-XX:ArchiveClassesAtExit=" + archive), db,
+                    port, work.resolve("plane-cds-training.log"));
             try {
                 awaitServing(plane, port);
                 plane.stop();
@@ -255,7 +256,7 @@ public final class FootprintScenario implements Scenario {
             List<String> variants, List<String> tunedFlags, Path work, Report report) throws Exception {
         try (PlaneDatabase db = PlaneDatabase.fresh(dbUrl, dbUser)) {
             int port = JavaProcess.freePort();
-            try (JavaProcess plane = startPlane(ownJava(), planeJar, List.of(), db, port,
+            try (JavaProcess plane = startPlane(JavaProcess.ownJava(), planeJar, List.of(), db, port,
                     work.resolve("plane-for-workers.log"))) {
                 awaitServing(plane, port);
                 ManagedChannel channel = Channels.plaintext("localhost:" + port);
@@ -343,10 +344,6 @@ public final class FootprintScenario implements Scenario {
                     .print();
             worker.stop();
         }
-    }
-
-    private static Path ownJava() {
-        return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
     private static JavaProcess startPlane(Path java, Path jar, List<String> flags, PlaneDatabase db, int port,

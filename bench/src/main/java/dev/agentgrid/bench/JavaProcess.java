@@ -27,7 +27,12 @@ final class JavaProcess implements AutoCloseable {
 
     static JavaProcess start(Path jar, List<String> jvmFlags, List<String> args, Map<String, String> env, Path log)
             throws IOException {
-        return start(Path.of(System.getProperty("java.home"), "bin", "java"), jar, jvmFlags, args, env, log);
+        return start(ownJava(), jar, jvmFlags, args, env, log);
+    }
+
+    /** The {@code java} the benchmark itself runs on. */
+    static Path ownJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
     /** As {@link #start(Path, List, List, Map, Path)}, with another {@code java} than the benchmark's own. */

@@ -50,8 +50,7 @@ class FootprintScenarioTest {
 
     @Test
     void theReleaseOfTheRunningJavaIsItsFeatureVersion() {
-        Path own = Path.of(System.getProperty("java.home"), "bin", "java");
-        assertEquals(Runtime.version().feature(), FootprintScenario.javaRelease(own));
+        assertEquals(Runtime.version().feature(), FootprintScenario.javaRelease(JavaProcess.ownJava()));
         assertEquals(-1, FootprintScenario.javaRelease(dir.resolve("bin/java")));
     }
 

@@ -181,7 +181,8 @@ class OutboxTest {
 
         assertFalse(a.offer(f8("a", 5)), "a holds 5 frames, more than its share of 3, while the budget is spent");
         assertEquals(1, aClosed.size());
-        assertEquals("slow consumer: 200 bytes waiting, over its share of the bridge's 240-byte budget", aClosed.get(0));
+        assertEquals("slow consumer: 200 bytes waiting, over its share of the bridge's 240-byte budget",
+                aClosed.get(0));
         assertEquals(0, a.pending());
         assertEquals(2 * COST, budget.queued(), "what a held left the budget with it");
         assertTrue(b.offer(f8("b", 2)));

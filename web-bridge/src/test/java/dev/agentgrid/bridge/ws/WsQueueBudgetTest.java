@@ -56,7 +56,8 @@ class WsQueueBudgetTest extends BridgeTestBase {
                     slow.resume();
                     WsClient.Closed closed = slow.awaitClosed();
                     assertEquals(4008, closed.code(), closed.toString());
-                    assertTrue(closed.reason().contains("over its share of the bridge's " + (8 << 20) + "-byte budget"), closed.reason());
+                    String reason = closed.reason();
+                    assertTrue(reason.contains("over its share of the bridge's " + (8 << 20) + "-byte budget"), reason);
                 }
                 Poll.until(() -> websocket("queued_bytes"), n -> n == 0, WAIT);
                 worker.complete(a, "ok");
