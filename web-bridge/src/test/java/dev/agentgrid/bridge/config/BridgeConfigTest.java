@@ -20,6 +20,7 @@ class BridgeConfigTest {
             assertEquals(Duration.ofSeconds(20), c.pingInterval());
             assertEquals(Duration.ofSeconds(60), c.idleTimeout());
             assertEquals(1000, c.maxQueuedFrames());
+            assertEquals(64L << 20, c.maxQueuedBytesTotal());
             assertEquals(20, c.maxConnectionsPerAddress());
             assertEquals(20, c.maxMessagesPerSecond());
             assertEquals(65_536, c.maxFrameBytes());
@@ -41,7 +42,7 @@ class BridgeConfigTest {
         Exception e = assertThrows(Exception.class, () -> {
             try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false)
                     .properties(Map.of("agentgrid.bridge.allowed-origins", "*", "agentgrid.bridge.ring-size", "0",
-                            "agentgrid.bridge.idle-timeout", "10s"))
+                            "agentgrid.bridge.idle-timeout", "10s", "agentgrid.bridge.max-queued-bytes-total", "4096"))
                     .start()) {
                 ctx.getBean(BridgeConfig.class);
             }
@@ -50,6 +51,7 @@ class BridgeConfigTest {
         assertTrue(message.contains("allowed-origins: * (expected: scheme://host[:port], no wildcard)"), message);
         assertTrue(message.contains("ring-size: 0 (expected: >= 1)"), message);
         assertTrue(message.contains("idle-timeout: PT10S (expected: > ping-interval PT20S)"), message);
+        assertTrue(message.contains("max-queued-bytes-total: 4096 (expected: >= 1048576)"), message);
     }
 
     private static String rootMessage(Throwable t) {
