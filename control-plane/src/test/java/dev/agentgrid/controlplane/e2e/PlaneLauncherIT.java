@@ -3,6 +3,7 @@ package dev.agentgrid.controlplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentgrid.controlplane.testing.Poll;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -105,26 +107,22 @@ class PlaneLauncherIT {
         }
     }
 
-    private static void awaitServing(Process p, int port, Path log) throws Exception {
+    /** Polls the plane's health check until SERVING (bounded); fails at once if the plane exits. */
+    private static void awaitServing(Process p, int port, Path log) {
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() < deadline) {
+            Poll.until(() -> {
                 if (!p.isAlive()) {
-                    throw new AssertionError("the plane exited with " + p.exitValue() + ": " + Files.readString(log));
+                    throw new AssertionError("the plane exited with " + p.exitValue() + "; see " + log);
                 }
                 try {
-                    HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
-                            .check(HealthCheckRequest.getDefaultInstance());
-                    if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
-                        return;
-                    }
+                    return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance()).getStatus();
                 } catch (StatusRuntimeException notYet) {
-                    channel.resetConnectBackoff();
+                    channel.resetConnectBackoff(); // not listening yet: retry without the channel's backoff
+                    return null;
                 }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("the plane did not serve within 120 s: " + Files.readString(log));
+            }, status -> status == HealthCheckResponse.ServingStatus.SERVING, Duration.ofSeconds(120));
         } finally {
             channel.shutdownNow();
         }

@@ -1,5 +1,7 @@
 package dev.agentgrid.bridge.ws;
 
+import java.nio.charset.StandardCharsets;
+
 /** WebSocket close codes the bridge uses, and why. */
 public final class CloseCodes {
     /** The bridge is shutting down; reconnect (to another bridge) and resume. */
@@ -28,8 +30,7 @@ public final class CloseCodes {
      * connection (code 1006) instead of seeing the code and the reason.
      */
     static String reason(String reason) {
-        byte[] utf8 = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (utf8.length <= MAX_REASON_BYTES) {
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= MAX_REASON_BYTES) {
             return reason;
         }
         // Whole characters (code points) up to the limit, less the three bytes of the ellipsis.
